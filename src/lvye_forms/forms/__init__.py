@@ -1,0 +1,1 @@
+"""Form models, one module per service area. Importing a module registers its forms."""

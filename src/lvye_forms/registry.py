@@ -1,0 +1,81 @@
+"""Form id → model, template and spec. The one place that knows which forms exist.
+
+A form module registers its models with ``@register``; adding a form means writing the model,
+putting its template in ``forms/<form_id>.docx`` and its example fixture in ``fixtures/``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+from .model import FormModel
+from .schema import FormSpec, form_spec
+
+_FORMS: dict[str, type[FormModel]] = {}
+_FORM_MODULES = ("case", "group", "community", "eldercare")
+
+M = TypeVar("M", bound=type[FormModel])
+
+
+def register(model: M) -> M:
+    """Class decorator: make a form known to the CLI, the reader and the docs."""
+    if model.form_id in _FORMS and _FORMS[model.form_id] is not model:
+        raise ValueError(f"form id {model.form_id!r} registered twice")
+    _FORMS[model.form_id] = model
+    return model
+
+
+@cache
+def _load() -> None:
+    for name in _FORM_MODULES:
+        importlib.import_module(f"lvye_forms.forms.{name}")
+
+
+def all_forms() -> list[type[FormModel]]:
+    _load()
+    return list(_FORMS.values())
+
+
+class UnknownForm(KeyError):
+    def __str__(self) -> str:
+        known = "、".join(sorted(_FORMS))
+        return f"没有编号为「{self.args[0]}」的表单。可用的表单：{known}"
+
+
+def get_form(form_id: str) -> type[FormModel]:
+    _load()
+    try:
+        return _FORMS[form_id]
+    except KeyError:
+        raise UnknownForm(form_id) from None
+
+
+def find_form_by_title(title: str) -> type[FormModel] | None:
+    """The form whose Chinese title (or sheet name made from it) is `title`."""
+    _load()
+    for model in _FORMS.values():
+        if title.strip() in (model.title, spec(model.form_id).sheet_name):
+            return model
+    return None
+
+
+@cache
+def spec(form_id: str) -> FormSpec:
+    return form_spec(get_form(form_id))
+
+
+def templates_dir() -> Path:
+    """Templates ship inside the wheel as lvye_forms/templates; in a checkout they are forms/."""
+    packaged = Path(str(resources.files("lvye_forms"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "forms"
+
+
+def template_path(form_id: str) -> Path:
+    model = get_form(form_id)
+    return templates_dir() / f"{form_id}.{model.kind}"

@@ -1,0 +1,74 @@
+"""DOCX rendering: the only module that touches docxtpl.
+
+Two hazards of docxtpl are handled here rather than trusted to every template:
+- values must never be parsed as XML or as Jinja: every output passes through `_word_text`,
+  which escapes it, writes line breaks and tabs as Word elements, and writes braces as
+  character references so docxtpl's own `{_{`→`{{` post-processing cannot touch data;
+- the template is read once per form (`PreparedTemplate`), not once per row.
+Output is deterministic (fixed zip timestamps), so rendering the same data twice gives the
+same bytes; that is what lets `render` skip unchanged files and `extract` round-trip.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from .embed import embed_data
+
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+_TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
+
+
+def _word_text(value: Any) -> Markup:
+    """Jinja `finalize` hook: any value → safe WordprocessingML text content."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):  # produced by the template itself (none today)
+        return value
+    text = str(escape(str(value)))
+    text = text.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
+    text = text.replace("\n", _BREAK).replace("\t", _TAB)
+    return Markup(text)
+
+
+def _environment() -> Environment:
+    return Environment(autoescape=True, finalize=_word_text)
+
+
+class PreparedTemplate:
+    """A form template read from disk once; `render` makes one document per record."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._bytes = path.read_bytes()
+        self._env = _environment()
+
+    def render(self, context: dict[str, Any], metadata: dict[str, Any]) -> bytes:
+        """The finished document as bytes, with `metadata` embedded as a custom XML part."""
+        template = DocxTemplate(io.BytesIO(self._bytes))
+        template.render(context, self._env, autoescape=True)
+        embed_data(template.docx, metadata)
+        buffer = io.BytesIO()
+        template.save(buffer)
+        return _normalise_zip(buffer.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed timestamps so identical input gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
