@@ -98,10 +98,15 @@ def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
 
 def field_spec(name: str, info: FieldInfo) -> FieldSpec:
     annotation, optional = _unwrap_optional(info.annotation)
+    metadata = list(info.metadata)
+    if typing.get_origin(annotation) is typing.Annotated:
+        # `Phone | None`: the validators sit inside the union, on the Annotated member.
+        annotation, *inner = typing.get_args(annotation)
+        metadata += inner
     kind = ""
     choices: tuple[str, ...] = ()
     past_only = False
-    for meta in info.metadata:
+    for meta in metadata:
         validator = getattr(meta, "func", None)
         if validator in _KIND_BY_VALIDATOR:
             kind = _KIND_BY_VALIDATOR[validator]

@@ -1,0 +1,249 @@
+"""The library API. The CLI only parses arguments and calls these.
+
+>>> from lvye_forms import api
+>>> report = api.render_file(Path("个案同意书.xlsx"), outdir=Path("out"))
+>>> report.ok, [d.path for d in report.documents]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import __version__
+from .errors import Code, Problem, message
+from .ingest.annotate import annotated_copy
+from .ingest.records import FormReader, translate
+from .ingest.tables import UnreadableFile, read_tables, workbook_form_id
+from .ingest.workbook import input_workbook
+from .model import FormModel
+from .registry import all_forms, find_form_by_title, get_form, spec, template_path
+from .render.context import template_context
+from .render.docx import PreparedTemplate
+from .render.embed import read_embedded
+from .render.output import WriteStatus, free_path, safe_name, write_atomic
+from .report import DocumentResult, FileReport
+from .schema import FormSpec
+
+DEFAULT_AGENCY = "东莞市绿叶社会工作服务中心"
+ANNOTATED_SUFFIX = "-待修改"
+
+
+def list_forms() -> list[type[FormModel]]:
+    return all_forms()
+
+
+# --- one document ------------------------------------------------------------------------
+
+
+@cache
+def _prepared(form_id: str) -> PreparedTemplate:
+    return PreparedTemplate(template_path(form_id))
+
+
+def metadata(record: FormModel, agency: str) -> dict[str, Any]:
+    """What a document carries about itself: form, schema version, agency and the record."""
+    model = type(record)
+    return {
+        "form": model.form_id,
+        "schema_version": model.schema_version,
+        "agency": agency,
+        "generator": f"lvye-forms {__version__}",
+        "key": record.key(),
+        "data": record.model_dump(mode="json"),
+    }
+
+
+def render_record(record: FormModel, agency: str = DEFAULT_AGENCY) -> bytes:
+    """The document for one validated record, as bytes (same record → same bytes)."""
+    form_id = type(record).form_id
+    return _prepared(form_id).render(template_context(record, agency), metadata(record, agency))
+
+
+def document_name(record: FormModel) -> str:
+    model = type(record)
+    return safe_name(model.title, record.key(), record.display_name(), suffix=f".{model.kind}")
+
+
+def extract(path: Path) -> dict[str, Any]:
+    """The form id, schema version and data a document made by lvye-forms carries."""
+    return read_embedded(path)
+
+
+# --- a whole input file --------------------------------------------------------------------
+
+
+def detect_form(path: Path) -> type[FormModel] | None:
+    """The form an input file is for: from our workbook property, else from a sheet name."""
+    form_id = workbook_form_id(path)
+    if form_id:
+        return get_form(form_id)
+    try:
+        tables = read_tables(path)
+    except UnreadableFile:
+        return None
+    for name in tables:
+        model = find_form_by_title(name)
+        if model is not None:
+            return model
+    return None
+
+
+def render_file(
+    path: Path,
+    outdir: Path,
+    *,
+    form_id: str | None = None,
+    agency: str | None = None,
+    today: dt.date | None = None,
+    overwrite: bool = False,
+    show_personal: bool = False,
+    annotate: bool = True,
+) -> FileReport:
+    """Validate every row of `path` and render one document per valid row into `outdir`.
+
+    Invalid rows are reported (sheet, row, column, value, reason) and, for spreadsheets, marked
+    in an annotated copy written next to the documents. Existing files with different content
+    are kept unless `overwrite`.
+    """
+    today = today or dt.date.today()
+    report = FileReport(input=path)
+    if path.suffix.lower() == ".json":
+        return _render_json(path, outdir, report, form_id, agency, today, overwrite)
+    try:
+        model = get_form(form_id) if form_id else detect_form(path)
+        if model is None:
+            reason = "工作簿中没有可识别的表单工作表；请在命令中写明表单编号，如 render case_consent 文件.xlsx"
+            report.problems.append(_file_problem(path, Code.UNKNOWN_FORM, reason=reason))
+            return report
+        tables = read_tables(path)
+    except UnreadableFile as exc:
+        report.problems.append(_file_problem(path, Code.UNREADABLE, reason=str(exc)))
+        return report
+    report.form_id = model.form_id
+    reader = FormReader(model, path.name, today=today, show_personal=show_personal)
+    outcomes, file_problems = reader.read(tables)
+    report.problems.extend(file_problems)
+    report.rows = len(outcomes)
+    for outcome in outcomes:
+        report.problems.extend(outcome.problems)
+        if outcome.record is None:
+            report.failed_rows += 1
+            continue
+        _write_document(outcome.record, outdir, agency or DEFAULT_AGENCY, overwrite, report)
+    if annotate and report.problems:
+        report.annotated_copy = _write_annotated(path, outdir, report.problems, overwrite)
+    return report
+
+
+def _file_problem(path: Path, code: Code, **ctx: Any) -> Problem:
+    return Problem(code=code.value, message=message(code, **ctx), file=path.name)
+
+
+def _write_document(
+    record: FormModel, outdir: Path, agency: str, overwrite: bool, report: FileReport
+) -> None:
+    target = outdir / document_name(record)
+    taken = {d.path.resolve() for d in report.documents}
+    if target.resolve() in taken:  # two keys that differ only in characters a file name can't hold
+        target = free_path(target, avoid=taken)
+    status = write_atomic(target, render_record(record, agency), overwrite=overwrite)
+    report.documents.append(DocumentResult(record.key(), record.display_name(), target, status))
+    if status is WriteStatus.KEPT:
+        report.problems.append(
+            Problem(code=Code.EXISTS.value, message=message(Code.EXISTS), file=str(target))
+        )
+
+
+def _write_annotated(
+    path: Path, outdir: Path, problems: list[Problem], overwrite: bool
+) -> Path | None:
+    marked = [p for p in problems if p.row is not None]
+    if not marked:
+        return None
+    stem = path.stem.removesuffix(ANNOTATED_SUFFIX)
+    target = outdir / f"{stem}{ANNOTATED_SUFFIX}.xlsx"
+    if target.resolve() == path.resolve() or (target.exists() and not overwrite):
+        # Never write over the file being read, nor over an earlier copy staff may be editing.
+        target = free_path(target, avoid={path.resolve()})
+    write_atomic(target, annotated_copy(path, marked), overwrite=True)
+    return target
+
+
+def _render_json(
+    path: Path,
+    outdir: Path,
+    report: FileReport,
+    form_id: str | None,
+    agency: str | None,
+    today: dt.date,
+    overwrite: bool,
+) -> FileReport:
+    """Render records given as JSON, e.g. the output of `extract` (one object or a list)."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.problems.append(_file_problem(path, Code.UNREADABLE, reason=str(exc)))
+        return report
+    items = payload if isinstance(payload, list) else [payload]
+    for number, item in enumerate(items, start=1):
+        report.rows += 1
+        where = Problem(code="", message="", file=path.name, sheet="JSON", row=number)
+        item_form = form_id or (item.get("form") if isinstance(item, dict) else None)
+        data = item.get("data", item) if isinstance(item, dict) and "form" in item else item
+        try:
+            model = get_form(str(item_form))
+            record = model.model_validate(data, context={"today": today})
+        except KeyError:
+            report.failed_rows += 1
+            reason = f"记录没有 form 字段或表单编号无效（{item_form}）"
+            report.problems.append(
+                _at(where, Code.UNKNOWN_FORM, message(Code.UNKNOWN_FORM, reason=reason))
+            )
+            continue
+        except ValidationError as exc:
+            report.failed_rows += 1
+            for error in exc.errors():
+                column = ".".join(str(p) for p in error["loc"])
+                report.problems.append(_at(where, Code.INVALID, translate(error), column))
+            continue
+        report.form_id = model.form_id
+        embedded_agency = item.get("agency") if isinstance(item, dict) else None
+        _write_document(
+            record, outdir, agency or embedded_agency or DEFAULT_AGENCY, overwrite, report
+        )
+    return report
+
+
+def _at(where: Problem, code: Code, text: str, column: str = "") -> Problem:
+    return Problem(
+        code=code.value,
+        message=text,
+        file=where.file,
+        sheet=where.sheet,
+        row=where.row,
+        column=column,
+    )
+
+
+# --- input workbooks -----------------------------------------------------------------------
+
+
+def write_input_workbook(
+    form_id: str, path: Path, *, example: bool = False, overwrite: bool = False
+) -> WriteStatus:
+    """Write the input workbook for `form_id` to `path` (kept if it exists, unless `overwrite`)."""
+    buffer = io.BytesIO()
+    input_workbook(get_form(form_id), example=example).save(buffer)
+    return write_atomic(path, buffer.getvalue(), overwrite=overwrite)
+
+
+def describe(form_id: str) -> FormSpec:
+    """The columns, list parts and rules of a form (see `schema.FormSpec`)."""
+    return spec(form_id)

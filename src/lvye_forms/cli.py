@@ -1,0 +1,298 @@
+"""The `lvye-forms` command: click commands that parse arguments and call `lvye_forms.api`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, api
+from .fields import mask_id, mask_phone
+from .registry import UnknownForm, get_form, spec
+from .render.embed import NoEmbeddedData
+from .render.output import WriteStatus
+from .report import FileReport, RenderReport
+from .schema import KIND_LABELS, PERSONAL_KINDS
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+def _form_or_fail(form_id: str) -> None:
+    try:
+        get_form(form_id)
+    except UnknownForm as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lvye-forms")
+def main() -> None:
+    """社工机构表单工具：电子表格 → 校验 → Word 文档。
+
+    \b
+    常用流程 (typical use):
+      lvye-forms list                                   # 有哪些表单
+      lvye-forms sheet case_consent -o 同意书.xlsx       # 生成空白输入表
+      lvye-forms render 同意书.xlsx -o 输出              # 每行生成一份文档
+    """
+
+
+@main.command("list")
+def list_command() -> None:
+    """列出所有表单（编号与中文名）。List the forms.
+
+    \b
+    Example: lvye-forms list
+    """
+    table = Table("编号 id", "表单名称", "类别", "输出")
+    for model in api.list_forms():
+        table.add_row(model.form_id, f"《{model.title}》", model.area, model.kind.upper())
+    console.print(table)
+
+
+@main.command()
+@click.argument("form")
+def describe(form: str) -> None:
+    """说明一个表单的字段、格式和检查规则。Describe a form's fields and rules.
+
+    \b
+    Example: lvye-forms describe case_consent
+    """
+    _form_or_fail(form)
+    form_spec = spec(form)
+    model = form_spec.model
+    console.print(
+        f"[bold]《{model.title}》[/bold]  编号 {model.form_id}  类别 {model.area}  输出 {model.kind.upper()}"
+    )
+    if model.sources:
+        console.print("依据：" + "；".join(model.sources))
+    console.print(f"每行一份文档，以「{form_spec.key.label}」区分。")
+    _print_columns(f"工作表「{form_spec.sheet_name}」", form_spec.columns)
+    for part in form_spec.parts:
+        title = f"工作表「{part.label}」（每行一条，用「{form_spec.key.label}」对应主表）"
+        _print_columns(title, part.fields)
+    if model.rules:
+        console.print("\n[bold]检查规则[/bold]")
+        for rule in model.rules:
+            console.print(f"  · {rule}")
+
+
+def _print_columns(title: str, columns: Any) -> None:
+    table = Table("列（中文）", "字段", "类型", "必填", "说明", title=title, title_justify="left")
+    for column in columns:
+        detail = column.description
+        if column.choices:
+            detail = "可选：" + "、".join(column.choices) + ("；" + detail if detail else "")
+        table.add_row(
+            column.label,
+            column.name,
+            KIND_LABELS[column.kind],
+            "是" if column.required else "",
+            detail,
+        )
+    console.print(table)
+
+
+@main.command()
+@click.argument("form")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="要写入的 .xlsx 文件",
+)
+@click.option("--example", is_flag=True, help="填入可通过校验的示例行")
+@click.option("--overwrite", is_flag=True, help="文件已存在时覆盖")
+def sheet(form: str, output: Path, example: bool, overwrite: bool) -> None:
+    """生成表单的输入工作簿。Write the input workbook for FORM.
+
+    \b
+    Example: lvye-forms sheet group_plan -o 小组计划书.xlsx --example
+    """
+    _form_or_fail(form)
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError("输出文件须以 .xlsx 结尾")
+    status = api.write_input_workbook(form, output, example=example, overwrite=overwrite)
+    if status is WriteStatus.KEPT:
+        console.print(f"[red]文件已存在，未覆盖：{output}（如需覆盖请加 --overwrite）[/red]")
+        sys.exit(1)
+    console.print(f"已生成输入表：{output}")
+
+
+@main.command()
+@click.argument("args", nargs=-1, required=True, metavar="[FORM] DATA...")
+@click.option(
+    "-o",
+    "--outdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="输出文件夹（不存在时自动创建）",
+)
+@click.option(
+    "--agency",
+    envvar="LVYE_FORMS_AGENCY",
+    default=None,
+    help=f"文档抬头的机构名称（默认 {api.DEFAULT_AGENCY}；也可设环境变量 LVYE_FORMS_AGENCY）",
+)
+@click.option("--overwrite", is_flag=True, help="输出文件已存在且内容不同时覆盖")
+@click.option("--show-personal", is_flag=True, help="在错误报告中显示完整的身份证号和电话")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="按此日期判断“不能晚于今天”（默认今天）",
+)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
+def render(
+    args: tuple[str, ...],
+    outdir: Path,
+    agency: str | None,
+    overwrite: bool,
+    show_personal: bool,
+    today: dt.datetime | None,
+    as_json: bool,
+) -> None:
+    """校验数据并为每个有效行生成一份文档。Validate DATA and render one document per valid row.
+
+    DATA is an .xlsx or .csv file (UTF-8 or GBK), or the JSON printed by `extract`. FORM may be
+    left out for workbooks made by `lvye-forms sheet`. Invalid rows are listed with their cell
+    and reason; a copy of the workbook with those cells marked is written to OUTDIR. The exit
+    status is 1 when any row failed.
+
+    \b
+    Examples:
+      lvye-forms render case_consent 同意书.xlsx -o 输出
+      lvye-forms render fixtures/*.xlsx -o out
+    """
+    form_id, paths = _split_form(args)
+    report = RenderReport()
+    for path in paths:
+        report.files.append(
+            api.render_file(
+                path,
+                outdir,
+                form_id=form_id,
+                agency=agency,
+                overwrite=overwrite,
+                show_personal=show_personal,
+                today=today.date() if today else None,
+            )
+        )
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for file_report in report.files:
+            _print_file_report(file_report)
+    sys.exit(0 if report.ok else 1)
+
+
+def _split_form(args: tuple[str, ...]) -> tuple[str | None, list[Path]]:
+    first = args[0]
+    if not Path(first).exists() and "." not in first and len(args) > 1:
+        _form_or_fail(first)
+        return first, [Path(a) for a in args[1:]]
+    return None, [Path(a) for a in args]
+
+
+def _print_file_report(report: FileReport) -> None:
+    written = [
+        d for d in report.documents if d.status in (WriteStatus.WRITTEN, WriteStatus.REPLACED)
+    ]
+    unchanged = [d for d in report.documents if d.status is WriteStatus.UNCHANGED]
+    title = f"《{get_form(report.form_id).title}》" if report.form_id else ""
+    console.print(
+        f"[bold]{report.input}[/bold] {title}：共 {report.rows} 行，"
+        f"生成 {len(written)} 份，未变 {len(unchanged)} 份，[red]有错 {report.failed_rows} 行[/red]"
+        if report.failed_rows
+        else f"[bold]{report.input}[/bold] {title}：共 {report.rows} 行，生成 {len(written)} 份，未变 {len(unchanged)} 份"
+    )
+    for document in written:
+        console.print(f"  ✓ {document.path}")
+    if report.problems:
+        table = Table("位置", "列", "填写的值", "原因", show_lines=False)
+        for problem in report.problems:
+            where = "，".join(
+                x
+                for x in (
+                    problem.sheet or problem.file,
+                    f"第 {problem.row} 行" if problem.row else "",
+                )
+                if x
+            )
+            table.add_row(where, problem.column, problem.value, problem.message)
+        console.print(table)
+    if report.annotated_copy:
+        console.print(
+            f"  已标出错误单元格的副本：{report.annotated_copy}（改正后可直接用它再次运行）"
+        )
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="写入 JSON 文件（完整数据，可用于 render 重新生成）",
+)
+@click.option("--show-personal", is_flag=True, help="在终端显示完整的身份证号和电话")
+def extract(file: Path, output: Path | None, show_personal: bool) -> None:
+    """读出文档中嵌入的表单数据（JSON）。Print the data a generated document carries.
+
+    On the terminal ID and phone numbers are masked unless --show-personal is given; with -o the
+    full data is written to a file, which `render` accepts to produce the same document again.
+
+    \b
+    Example: lvye-forms extract 输出/接受个案服务同意书_GA-2024-017_李小明.docx -o data.json
+    """
+    try:
+        payload = api.extract(file)
+    except NoEmbeddedData:
+        raise click.ClickException(
+            f"{file} 中没有 lvye-forms 数据（不是由本工具生成，或数据已被删除）"
+        ) from None
+    except Exception as exc:  # zip or XML damage: say so rather than print a traceback
+        raise click.ClickException(f"无法读取 {file}：{exc}") from None
+    if output is not None:
+        output.write_text(
+            json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        console.print(f"已写入 {output}")
+        return
+    if not show_personal:
+        payload = dict(payload, data=_masked(payload["form"], payload["data"]))
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _masked(form_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `data` with ID and phone numbers masked, parts included."""
+    try:
+        form_spec = spec(form_id)
+    except UnknownForm:
+        return data
+    kinds = {c.name: c.kind for c in form_spec.columns}
+    result = {k: _mask_value(kinds.get(k, ""), v) for k, v in data.items()}
+    for part in form_spec.parts:
+        part_kinds = {c.name: c.kind for c in part.fields}
+        result[part.name] = [
+            {k: _mask_value(part_kinds.get(k, ""), v) for k, v in item.items()}
+            for item in data.get(part.name) or []
+        ]
+    return result
+
+
+def _mask_value(kind: str, value: Any) -> Any:
+    if kind not in PERSONAL_KINDS or not value:
+        return value
+    return mask_id(value) if kind == "id" else mask_phone(value)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+"""From tables to validated records: one main row plus its list-sheet rows per document.
+
+Validation never stops at the first bad cell: every row is checked and every problem is
+returned as an `errors.Problem` that names the sheet, row, column header and value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import Code, Problem, message
+from ..fields import mask_id, mask_phone, normalise_code
+from ..model import FormModel
+from ..schema import FieldSpec, FormSpec, form_spec, sheet_title
+from .tables import SourceRow, Table
+
+
+@dataclass
+class Candidate:
+    """The cells of one document before validation."""
+
+    main: SourceRow
+    parts: dict[str, list[SourceRow]] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """A candidate after validation: a record, or the problems that stopped it."""
+
+    candidate: Candidate
+    record: FormModel | None
+    problems: list[Problem]
+
+
+def part_sheet_name(spec: FormSpec, part_label: str) -> str:
+    return sheet_title(part_label)
+
+
+def _key_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def find_main_table(spec: FormSpec, tables: dict[str, Table]) -> Table | None:
+    """The sheet named after the form, else the first sheet whose headers carry the key column."""
+    if spec.sheet_name in tables:
+        return tables[spec.sheet_name]
+    part_sheets = {part_sheet_name(spec, p.label) for p in spec.parts}
+    for table in tables.values():
+        if table.name not in part_sheets and spec.key.label in table.headers:
+            return table
+    return None
+
+
+class FormReader:
+    """Turns the tables of one file into validated records of one form."""
+
+    def __init__(self, model: type[FormModel], file: str, *, today: dt.date, show_personal: bool):
+        self.model = model
+        self.spec = form_spec(model)
+        self.file = file
+        self.today = today
+        self.show_personal = show_personal
+
+    def problem(
+        self,
+        code: Code,
+        row: SourceRow | None = None,
+        column: str = "",
+        value: Any = None,
+        text: str | None = None,
+        sheet: str = "",
+        **ctx: Any,
+    ) -> Problem:
+        return Problem(
+            code=code.value,
+            message=text if text is not None else message(code, **ctx),
+            file=self.file,
+            sheet=row.sheet if row else sheet,
+            row=row.row if row else None,
+            column=column,
+            value=self._shown(column, value),
+        )
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def read(self, tables: dict[str, Table]) -> tuple[list[Outcome], list[Problem]]:
+        """Outcomes for every main row, and the file-level problems (missing sheet, column…)."""
+        main = find_main_table(self.spec, tables)
+        if main is None:
+            missing = message(Code.MISSING_SHEET, sheet=self.spec.sheet_name)
+            return [], [self.problem(Code.MISSING_SHEET, sheet=self.spec.sheet_name, text=missing)]
+        file_problems = self._missing_columns(main, self.spec.columns)
+        if any(p.column == self.spec.key.label for p in file_problems):
+            return [], file_problems
+        candidates, key_problems = self._candidates(main)
+        file_problems += key_problems
+        file_problems += self._attach_parts(tables, candidates)
+        outcomes = [self.validate(c) for c in candidates.values()]
+        return outcomes, file_problems
+
+    def _missing_columns(self, table: Table, columns: tuple[FieldSpec, ...]) -> list[Problem]:
+        return [
+            self.problem(
+                Code.MISSING_COLUMN,
+                sheet=table.name,
+                column=c.label,
+                text=message(Code.MISSING_COLUMN, column=c.label),
+            )
+            for c in columns
+            if c.required and c.label not in table.headers and c.name not in table.headers
+        ]
+
+    def _candidates(self, main: Table) -> tuple[dict[str, Candidate], list[Problem]]:
+        key_label = self.spec.key.label
+        candidates: dict[str, Candidate] = {}
+        problems: list[Problem] = []
+        first_row: dict[str, int] = {}
+        for row in main.rows:
+            key = _key_text(row.values.get(key_label))
+            if not key:
+                # Still validated, so the row reports every empty required cell at once.
+                candidates[f"\0row{row.row}"] = Candidate(main=row)
+                continue
+            if key in first_row:
+                problems.append(
+                    self.problem(Code.DUPLICATE_KEY, row, key_label, key, other_row=first_row[key])
+                )
+                continue
+            first_row[key] = row.row
+            candidates[key] = Candidate(main=row)
+        return candidates, problems
+
+    def _attach_parts(
+        self, tables: dict[str, Table], candidates: dict[str, Candidate]
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        key_label = self.spec.key.label
+        main_sheet = self.spec.sheet_name
+        for part in self.spec.parts:
+            table = tables.get(part_sheet_name(self.spec, part.label))
+            if table is None:
+                continue  # an absent list sheet is an empty list; required parts fail in the model
+            for row in table.rows:
+                key = _key_text(row.values.get(key_label))
+                if key not in candidates:
+                    orphan = message(Code.ORPHAN_ROW, sheet=main_sheet)
+                    problems.append(
+                        self.problem(Code.ORPHAN_ROW, row, key_label, key, text=orphan)
+                        if key
+                        else self.problem(Code.REQUIRED, row, key_label)
+                    )
+                    continue
+                candidates[key].parts.setdefault(part.name, []).append(row)
+        return problems
+
+    # --- validating ------------------------------------------------------------------------
+
+    def _data(self, candidate: Candidate) -> dict[str, Any]:
+        data = _by_name(candidate.main.values, self.spec.columns)
+        for part in self.spec.parts:
+            data[part.name] = [
+                _by_name(r.values, part.fields) for r in candidate.parts.get(part.name, [])
+            ]
+        return data
+
+    def validate(self, candidate: Candidate) -> Outcome:
+        try:
+            record = self.model.model_validate(self._data(candidate), context={"today": self.today})
+        except ValidationError as exc:
+            problems = [self._locate(candidate, error) for error in exc.errors()]
+            return Outcome(candidate, None, problems)
+        return Outcome(candidate, record, [])
+
+    def _locate(self, candidate: Candidate, error: Any) -> Problem:
+        """Turn a pydantic error location into sheet, row, column and value."""
+        loc = tuple(error["loc"])
+        text = translate(error)
+        part = next((p for p in self.spec.parts if loc and p.name == loc[0]), None)
+        if part is not None:
+            rows = candidate.parts.get(part.name, [])
+            if len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(rows):
+                row = rows[loc[1]]
+                spec = next((f for f in part.fields if len(loc) > 2 and f.name == loc[2]), None)
+                column = spec.label if spec else ""
+                return self.problem(
+                    Code(_code_of(error)),
+                    row,
+                    column,
+                    row.values.get(column) if column else None,
+                    text=text,
+                )
+            return self.problem(Code(_code_of(error)), candidate.main, part.label, text=text)
+        spec = next((c for c in self.spec.columns if loc and c.name == loc[0]), None)
+        column = spec.label if spec else ""
+        value = candidate.main.values.get(column) if column else None
+        return self.problem(Code(_code_of(error)), candidate.main, column, value, text=text)
+
+    def _shown(self, column: str, value: Any) -> str:
+        """The cell value as shown in reports: personal numbers masked unless asked."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return ""
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if self.show_personal:
+            return text
+        kind = self._kind_of(column)
+        if kind == "id":
+            return mask_id(normalise_code(text))
+        if kind in ("phone", "mobile"):
+            return mask_phone(normalise_code(text))
+        return text
+
+    def _kind_of(self, column: str) -> str:
+        specs = list(self.spec.columns) + [f for p in self.spec.parts for f in p.fields]
+        return next((s.kind for s in specs if s.label == column), "")
+
+
+def _by_name(values: dict[str, Any], columns: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    """Cells keyed by header label (or field name, for machine-made sheets) → field names."""
+    data: dict[str, Any] = {}
+    for column in columns:
+        if column.label in values:
+            data[column.name] = values[column.label]
+        elif column.name in values:
+            data[column.name] = values[column.name]
+    return data
+
+
+# pydantic's own error types that can still reach us, in staff's words
+_BUILTIN = {
+    "missing": Code.REQUIRED,
+    "enum": Code.CHOICE,
+    "string_type": Code.INVALID,
+    "int_parsing": Code.NUMBER,
+    "int_type": Code.NUMBER,
+    "bool_parsing": Code.BOOLEAN,
+    "bool_type": Code.BOOLEAN,
+    "date_type": Code.DATE,
+    "date_parsing": Code.DATE,
+    "decimal_parsing": Code.MONEY,
+    "list_type": Code.INVALID,
+}
+
+
+def _code_of(error: Any) -> str:
+    kind = str(error["type"])
+    if kind.startswith("lvye."):
+        return kind.removeprefix("lvye.")
+    return _BUILTIN.get(kind, Code.INVALID).value
+
+
+def translate(error: Any) -> str:
+    """The Chinese message for one pydantic error."""
+    kind = str(error["type"])
+    if kind.startswith("lvye."):
+        return str(error["msg"])
+    code = _BUILTIN.get(kind, Code.INVALID)
+    if code is Code.CHOICE:
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        return message(
+            Code.CHOICE, choices=expected.replace("'", "").replace(" or ", "、").replace(", ", "、")
+        )
+    if code is Code.INVALID:
+        return message(Code.INVALID, reason=f"格式不正确（{error['msg']}）")
+    return message(code)

@@ -1,0 +1,182 @@
+"""The blank (or example-filled) input workbook staff fill in for a form.
+
+One row per document on the main sheet; list parts on their own sheets tied by the key
+column; a note on every header; dropdowns for choices; dates as dates; ID and phone columns
+as text so Excel keeps every digit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..fields import parse_date
+from ..model import FormModel
+from ..schema import FieldSpec, FormSpec, form_spec
+from .records import part_sheet_name
+
+OPTIONS_SHEET = "选项"
+GUIDE_SHEET = "填写说明"
+PREPARED_ROWS = 200  # rows pre-formatted (text/date) and covered by dropdowns
+
+_REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+_OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="999999")
+_HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "0.00", "count": "0"}
+_WIDTHS = {"id": 22, "phone": 16, "mobile": 14, "date": 12, "longtext": 40, "choices": 28}
+
+
+def _width(column: FieldSpec) -> float:
+    label_width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in column.label) + 2
+    return max(label_width, _WIDTHS.get(column.kind, 14))
+
+
+class _Options:
+    """Choice lists on a hidden sheet, one column each; dropdowns refer to their range.
+
+    A range rather than an inline list because inline lists are capped at 255 characters.
+    """
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.sheet: Worksheet | None = None
+        self.ranges: dict[tuple[str, ...], str] = {}
+
+    def formula(self, choices: tuple[str, ...]) -> str:
+        if choices not in self.ranges:
+            if self.sheet is None:
+                self.sheet = self.workbook.create_sheet(OPTIONS_SHEET)
+                self.sheet.sheet_state = "hidden"
+            column = len(self.ranges) + 1
+            letter = get_column_letter(column)
+            for row, choice in enumerate(choices, start=1):
+                self.sheet.cell(row=row, column=column, value=choice).number_format = "@"
+            self.ranges[choices] = f"'{OPTIONS_SHEET}'!${letter}$1:${letter}${len(choices)}"
+        return self.ranges[choices]
+
+
+def _write_header(sheet: Worksheet, columns: list[FieldSpec], options: _Options) -> None:
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.label)
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        cell.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
+        cell.border = _HEADER_BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.comment = Comment(column.note(), "lvye-forms", width=260, height=140)
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = _width(column)
+        number_format = _NUMBER_FORMATS.get(column.kind, "@")
+        for row in range(2, PREPARED_ROWS + 2):
+            target = sheet.cell(row=row, column=index)
+            target.number_format = number_format
+            if column.kind == "longtext":
+                target.alignment = Alignment(wrap_text=True, vertical="top")
+        choices = (
+            column.choices
+            if column.kind == "choice"
+            else ("是", "否")
+            if column.kind == "yesno"
+            else ()
+        )
+        if choices:
+            validation = DataValidation(
+                type="list",
+                formula1=options.formula(choices),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请从列表中选择",
+                error=f"「{column.label}」只能填写：" + "、".join(choices),
+            )
+            validation.add(f"{letter}2:{letter}{PREPARED_ROWS + 1}")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "B2"
+    sheet.row_dimensions[1].height = 30
+
+
+def _cell_value(column: FieldSpec, value: Any) -> Any:
+    """An example value written as staff's Excel would hold it (dates as date cells)."""
+    if value in (None, ""):
+        return None
+    if column.kind == "date":
+        return parse_date(value)
+    if column.kind == "count":
+        return int(value)
+    if column.kind == "money":
+        return float(value)
+    return str(value)
+
+
+def _write_rows(sheet: Worksheet, columns: list[FieldSpec], rows: Iterable[dict[str, Any]]) -> None:
+    for row_number, data in enumerate(rows, start=2):
+        for index, column in enumerate(columns, start=1):
+            value = _cell_value(column, data.get(column.name))
+            if isinstance(value, dt.date):
+                sheet.cell(row=row_number, column=index, value=value).number_format = "yyyy-mm-dd"
+            elif value is not None:
+                sheet.cell(row=row_number, column=index, value=value)
+
+
+def _guide(sheet: Worksheet, spec: FormSpec) -> None:
+    model = spec.model
+    lines = [
+        f"《{model.title}》输入表（表单编号 {model.form_id}）",
+        "",
+        f"1. 在工作表「{spec.sheet_name}」中每行填写一份文档；「{spec.key.label}」必须唯一。",
+        "2. 表头为红字、黄色底的列为必填；把鼠标停在表头上可看到格式要求。",
+        "3. 有下拉箭头的列请从列表中选择；日期写成 2024-01-05 或 2024年1月5日。",
+    ]
+    for part in spec.parts:
+        lines.append(
+            f"4. 「{part.label}」写在同名工作表中，每行一条，用「{spec.key.label}」对应到主表的那一行。"
+        )
+    lines += [
+        "",
+        f"填好后运行：lvye-forms render {model.form_id} 本文件.xlsx -o 输出文件夹",
+        "有错误的行不会生成文档；程序会另存一份标出错误单元格的副本，改正后再运行即可。",
+    ]
+    if model.rules:
+        lines += ["", "检查规则："] + [f"· {rule}" for rule in model.rules]
+    for row, text in enumerate(lines, start=1):
+        sheet.cell(row=row, column=1, value=text).number_format = "@"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 100
+
+
+def input_workbook(model: type[FormModel], *, example: bool = False) -> Workbook:
+    """The input workbook for `model`; with `example`, filled with its example records."""
+    spec = form_spec(model)
+    workbook = Workbook()
+    main = workbook.active
+    assert main is not None
+    main.title = spec.sheet_name
+    options = _Options(workbook)
+    columns = list(spec.columns)
+    _write_header(main, columns, options)
+    records = list(model.examples) if example else []
+    _write_rows(main, columns, records)
+    for part in spec.parts:
+        sheet = workbook.create_sheet(part_sheet_name(spec, part.label))
+        part_columns = [spec.key, *part.fields]
+        _write_header(sheet, part_columns, options)
+        rows = [
+            {spec.key.name: record[spec.key.name], **item}
+            for record in records
+            for item in record.get(part.name, [])
+        ]
+        _write_rows(sheet, part_columns, rows)
+    _guide(workbook.create_sheet(GUIDE_SHEET), spec)
+    workbook.custom_doc_props.append(StringProperty(name="lvye_forms_form", value=model.form_id))
+    workbook.custom_doc_props.append(
+        StringProperty(name="lvye_forms_schema_version", value=str(model.schema_version))
+    )
+    return workbook
