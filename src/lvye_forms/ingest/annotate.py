@@ -13,6 +13,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -54,6 +55,8 @@ def _load(path: Path) -> Workbook:
     sheet.title = "数据"
     for row, values in enumerate(csv_rows(path), start=1):
         for column, value in enumerate(values, start=1):
+            # Control characters cannot be stored in a worksheet; the cell is marked anyway.
+            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
             sheet.cell(row=row, column=column, value=value).number_format = "@"
     return workbook
 
