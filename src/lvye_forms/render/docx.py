@@ -12,7 +12,6 @@ same bytes; that is what lets `render` skip unchanged files and `extract` round-
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,8 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from .embed import embed_data
+from .package import normalise_zip
 
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
@@ -58,17 +57,4 @@ class PreparedTemplate:
         embed_data(template.docx, metadata)
         buffer = io.BytesIO()
         template.save(buffer)
-        return _normalise_zip(buffer.getvalue())
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed timestamps so identical input gives identical bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
+        return normalise_zip(buffer.getvalue())

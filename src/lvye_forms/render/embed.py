@@ -19,7 +19,7 @@ from docx.opc.part import Part
 from lxml import etree
 
 NAMESPACE = "urn:lvye-forms:data:1"
-_ITEM_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+CUSTOM_XML_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 _DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
@@ -36,12 +36,17 @@ def data_xml(metadata: dict[str, Any]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _props_xml(item_id: str) -> bytes:
+def props_xml(item_id: str) -> bytes:
     root = etree.Element(f"{{{_DS}}}datastoreItem", nsmap={"ds": _DS})
     root.set(f"{{{_DS}}}itemID", "{" + item_id.upper() + "}")
     refs = etree.SubElement(root, f"{{{_DS}}}schemaRefs")
     etree.SubElement(refs, f"{{{_DS}}}schemaRef").set(f"{{{_DS}}}uri", NAMESPACE)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def item_id(metadata: dict[str, Any]) -> str:
+    """A stable id from the record's identity, so re-rendering gives identical bytes."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}/{metadata['form']}/{metadata['key']}"))
 
 
 def embed_data(document: Any, metadata: dict[str, Any]) -> None:
@@ -52,13 +57,8 @@ def embed_data(document: Any, metadata: dict[str, Any]) -> None:
     while f"/customXml/item{n}.xml" in existing:
         n += 1
     item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", data_xml(metadata), package)
-    # A stable id (from the record's identity) keeps re-rendering byte-for-byte identical.
-    item_id = str(
-        uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}/{metadata['form']}/{metadata['key']}")
-    )
-    props = Part(
-        PackURI(f"/customXml/itemProps{n}.xml"), _ITEM_PROPS_TYPE, _props_xml(item_id), package
-    )
+    props_part = props_xml(item_id(metadata))
+    props = Part(PackURI(f"/customXml/itemProps{n}.xml"), CUSTOM_XML_PROPS_TYPE, props_part, package)
     item.relate_to(props, RT.CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT.CUSTOM_XML)
 
