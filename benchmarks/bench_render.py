@@ -3,7 +3,7 @@
     python benchmarks/bench_render.py [ROWS]
 
 Baseline: docxtpl rendering the same template with the same context, re-reading the template
-file for every document (what a hand-written script would do). Measured: `api.render_file` on
+file for every document (what a hand-written script would do). Measured: `api.render_path` on
 a workbook of ROWS rows — reading, validating, rendering, embedding data and writing files.
 A ratio near or below 1 means the validation, embedding and safe writing cost less than the
 template re-reads we avoid. Not part of the test suite; timings depend on the machine.
@@ -60,7 +60,7 @@ def measured(rows: int, outdir: Path) -> float:
     data = outdir / "in.xlsx"
     make_workbook(data, rows)
     start = time.perf_counter()
-    report = api.render_file(data, outdir / "out", form_id=FORM)
+    (report,) = api.render_path(data, outdir / "out", form_id=FORM)
     elapsed = time.perf_counter() - start
     assert report.ok and len(report.documents) == rows, report.problems[:3]
     return elapsed

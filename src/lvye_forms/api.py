@@ -1,8 +1,8 @@
 """The library API. The CLI only parses arguments and calls these.
 
->>> from lvye_forms import api
->>> report = api.render_file(Path("个案同意书.xlsx"), outdir=Path("out"))
->>> report.ok, [d.path for d in report.documents]
+    from lvye_forms import api
+    reports = api.render_path(Path("个案同意书.xlsx"), Path("out"))
+    [(r.form_id, r.ok, [d.path for d in r.documents]) for r in reports]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from . import __version__
 from .errors import Code, Problem, message
 from .ingest.annotate import annotated_copy
 from .ingest.records import FormReader, translate
-from .ingest.tables import UnreadableFile, read_tables, workbook_form_id
+from .ingest.tables import Table, UnreadableFile, read_tables, workbook_form_id
 from .ingest.workbook import input_workbook
 from .model import FormModel
 from .registry import all_forms, find_form_by_title, get_form, spec, template_path
@@ -28,11 +28,14 @@ from .render.context import template_context
 from .render.docx import PreparedTemplate
 from .render.embed import read_embedded
 from .render.output import WriteStatus, free_path, safe_name, write_atomic
+from .render.tabular import table_data
+from .render.xlsx import render_table
 from .report import DocumentResult, FileReport
 from .schema import FormSpec
 
 DEFAULT_AGENCY = "东莞市绿叶社会工作服务中心"
 ANNOTATED_SUFFIX = "-待修改"
+ALL_FORMS = "*"  # the form property of the all-forms workbook
 
 
 def list_forms() -> list[type[FormModel]]:
@@ -62,8 +65,12 @@ def metadata(record: FormModel, agency: str) -> dict[str, Any]:
 
 def render_record(record: FormModel, agency: str = DEFAULT_AGENCY) -> bytes:
     """The document for one validated record, as bytes (same record → same bytes)."""
-    form_id = type(record).form_id
-    return _prepared(form_id).render(template_context(record, agency), metadata(record, agency))
+    model = type(record)
+    if model.kind == "xlsx":
+        return render_table(agency, model.title, table_data(record), metadata(record, agency))
+    return _prepared(model.form_id).render(
+        template_context(record, agency), metadata(record, agency)
+    )
 
 
 def document_name(record: FormModel) -> str:
@@ -79,23 +86,17 @@ def extract(path: Path) -> dict[str, Any]:
 # --- a whole input file --------------------------------------------------------------------
 
 
-def detect_form(path: Path) -> type[FormModel] | None:
-    """The form an input file is for: from our workbook property, else from a sheet name."""
+def detect_forms(path: Path, tables: dict[str, Table]) -> list[type[FormModel]]:
+    """The forms an input file holds: our one-form workbook property, else every sheet named
+    after a form (the all-forms workbook, or a workbook staff assembled themselves)."""
     form_id = workbook_form_id(path)
-    if form_id:
-        return get_form(form_id)
-    try:
-        tables = read_tables(path)
-    except UnreadableFile:
-        return None
-    for name in tables:
-        model = find_form_by_title(name)
-        if model is not None:
-            return model
-    return None
+    if form_id and form_id != ALL_FORMS:
+        return [get_form(form_id)]
+    found = [find_form_by_title(name) for name in tables]
+    return [model for model in found if model is not None]
 
 
-def render_file(
+def render_path(
     path: Path,
     outdir: Path,
     *,
@@ -105,41 +106,51 @@ def render_file(
     overwrite: bool = False,
     show_personal: bool = False,
     annotate: bool = True,
-) -> FileReport:
+) -> list[FileReport]:
     """Validate every row of `path` and render one document per valid row into `outdir`.
 
-    Invalid rows are reported (sheet, row, column, value, reason) and, for spreadsheets, marked
-    in an annotated copy written next to the documents. Existing files with different content
-    are kept unless `overwrite`.
+    `path` is a workbook (one form, or a sheet per form), a CSV file (give `form_id`) or the
+    JSON of `extract`. Returns one report per form found. Invalid rows are reported (sheet,
+    row, column, value, reason) and, for spreadsheets, marked in an annotated copy written to
+    `outdir`. Existing files with different content are kept unless `overwrite`.
     """
     today = today or dt.date.today()
-    report = FileReport(input=path)
     if path.suffix.lower() == ".json":
-        return _render_json(path, outdir, report, form_id, agency, today, overwrite)
+        return [
+            _render_json(path, outdir, FileReport(input=path), form_id, agency, today, overwrite)
+        ]
     try:
-        model = get_form(form_id) if form_id else detect_form(path)
-        if model is None:
-            reason = "工作簿中没有可识别的表单工作表；请在命令中写明表单编号，如 render case_consent 文件.xlsx"
-            report.problems.append(_file_problem(path, Code.UNKNOWN_FORM, reason=reason))
-            return report
         tables = read_tables(path)
+        models = [get_form(form_id)] if form_id else detect_forms(path, tables)
     except UnreadableFile as exc:
+        report = FileReport(input=path)
         report.problems.append(_file_problem(path, Code.UNREADABLE, reason=str(exc)))
-        return report
-    report.form_id = model.form_id
-    reader = FormReader(model, path.name, today=today, show_personal=show_personal)
-    outcomes, file_problems = reader.read(tables)
-    report.problems.extend(file_problems)
-    report.rows = len(outcomes)
-    for outcome in outcomes:
-        report.problems.extend(outcome.problems)
-        if outcome.record is None:
-            report.failed_rows += 1
-            continue
-        _write_document(outcome.record, outdir, agency or DEFAULT_AGENCY, overwrite, report)
-    if annotate and report.problems:
-        report.annotated_copy = _write_annotated(path, outdir, report.problems, overwrite)
-    return report
+        return [report]
+    if not models:
+        report = FileReport(input=path)
+        reason = "工作簿中没有可识别的表单工作表；请在命令中写明表单编号，如 render case_consent 文件.xlsx"
+        report.problems.append(_file_problem(path, Code.UNKNOWN_FORM, reason=reason))
+        return [report]
+    reports = []
+    for model in models:
+        report = FileReport(input=path, form_id=model.form_id)
+        reader = FormReader(model, path.name, today=today, show_personal=show_personal)
+        outcomes, file_problems = reader.read(tables)
+        report.problems.extend(file_problems)
+        report.rows = len(outcomes)
+        for outcome in outcomes:
+            report.problems.extend(outcome.problems)
+            if outcome.record is None:
+                report.failed_rows += 1
+                continue
+            _write_document(outcome.record, outdir, agency or DEFAULT_AGENCY, overwrite, report)
+        reports.append(report)
+    problems = [p for r in reports for p in r.problems]
+    if annotate and problems:
+        copy = _write_annotated(path, outdir, problems, overwrite)
+        for report in reports:
+            report.annotated_copy = copy if report.problems else None
+    return reports
 
 
 def _file_problem(path: Path, code: Code, **ctx: Any) -> Problem:

@@ -174,8 +174,8 @@ def render(
     form_id, paths = _split_form(args)
     report = RenderReport()
     for path in paths:
-        report.files.append(
-            api.render_file(
+        report.files.extend(
+            api.render_path(
                 path,
                 outdir,
                 form_id=form_id,
@@ -189,7 +189,9 @@ def render(
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         for file_report in report.files:
-            _print_file_report(file_report)
+            # An all-forms workbook has many empty sheets: say nothing about those.
+            if file_report.rows or file_report.problems or len(report.files) == 1:
+                _print_file_report(file_report)
     sys.exit(0 if report.ok else 1)
 
 

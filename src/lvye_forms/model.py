@@ -9,13 +9,16 @@ fields typed ``list[SomePart]``, where ``SomePart`` derives from ``FormPart``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
 from pydantic_core import InitErrorDetails
 from typing_extensions import Self
 
 from .errors import Code, fail
+
+if TYPE_CHECKING:
+    from .render.xlsx import TableData
 from .fields import id_birth_date, id_sex, today
 
 # --- cross-field rules ------------------------------------------------------------------
@@ -142,12 +145,20 @@ class FormModel(_CrossChecked):
     sources: ClassVar[tuple[str, ...]] = ()
     rules: ClassVar[tuple[str, ...]] = ()
     examples: ClassVar[tuple[dict[str, Any], ...]] = ()
+    # Tabular (xlsx) forms: signature lines under the table, and whether to add a totals row.
+    signatures: ClassVar[tuple[str, ...]] = ()
+    totals: ClassVar[bool] = False
 
     def key(self) -> str:
         return str(getattr(self, self.key_field))
 
     def display_name(self) -> str:
         return str(getattr(self, self.name_field) or "") if self.name_field else ""
+
+    def table(self) -> TableData | None:
+        """For tabular forms with a layout of their own (e.g. members × sessions); None means
+        the standard layout: the first list part as the table, the other fields above it."""
+        return None
 
     def template_extras(self) -> dict[str, Any]:
         """Computed values the template shows (totals, tick lists); already display strings."""

@@ -182,6 +182,14 @@ class FormSpec:
     def sheet_name(self) -> str:
         return sheet_title(self.model.title)
 
+    def part_sheet_names(self, part: PartSpec) -> tuple[str, str]:
+        """(in a one-form workbook, in the all-forms workbook) names of a list part's sheet.
+
+        The all-forms workbook prefixes the form title because parts of different forms share
+        names (家庭成员, 经费预算).
+        """
+        return sheet_title(part.label), sheet_title(f"{self.model.title}·{part.label}")
+
 
 def form_spec(model: type[FormModel]) -> FormSpec:
     columns, parts = _specs(model)

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from ..errors import Code, Problem, message
 from ..fields import mask_id, mask_phone, normalise_code
 from ..model import FormModel
-from ..schema import FieldSpec, FormSpec, form_spec, sheet_title
+from ..schema import FieldSpec, FormSpec, form_spec
 from .tables import SourceRow, Table
 
 
@@ -36,10 +36,6 @@ class Outcome:
     problems: list[Problem]
 
 
-def part_sheet_name(spec: FormSpec, part_label: str) -> str:
-    return sheet_title(part_label)
-
-
 def _key_text(value: Any) -> str:
     if value is None:
         return ""
@@ -49,12 +45,17 @@ def _key_text(value: Any) -> str:
 
 
 def find_main_table(spec: FormSpec, tables: dict[str, Table]) -> Table | None:
-    """The sheet named after the form, else the first sheet whose headers carry the key column."""
+    """The sheet named after the form, else a sheet that has every required column of it.
+
+    The fallback lets staff rename the sheet; requiring all columns keeps it from picking
+    another form's sheet that merely shares the key column (个案编号).
+    """
     if spec.sheet_name in tables:
         return tables[spec.sheet_name]
-    part_sheets = {part_sheet_name(spec, p.label) for p in spec.parts}
+    required = {c.label for c in spec.columns if c.required}
+    part_sheets = {name for p in spec.parts for name in spec.part_sheet_names(p)}
     for table in tables.values():
-        if table.name not in part_sheets and spec.key.label in table.headers:
+        if table.name not in part_sheets and required <= set(table.headers):
             return table
     return None
 
@@ -145,7 +146,8 @@ class FormReader:
         key_label = self.spec.key.label
         main_sheet = self.spec.sheet_name
         for part in self.spec.parts:
-            table = tables.get(part_sheet_name(self.spec, part.label))
+            single, combined = self.spec.part_sheet_names(part)
+            table = tables.get(combined) or tables.get(single)
             if table is None:
                 continue  # an absent list sheet is an empty list; required parts fail in the model
             for row in table.rows:

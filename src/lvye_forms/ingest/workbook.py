@@ -22,7 +22,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..fields import parse_date
 from ..model import FormModel
 from ..schema import FieldSpec, FormSpec, form_spec
-from .records import part_sheet_name
 
 OPTIONS_SHEET = "选项"
 GUIDE_SHEET = "填写说明"
@@ -152,20 +151,18 @@ def _guide(sheet: Worksheet, spec: FormSpec) -> None:
     sheet.column_dimensions["A"].width = 100
 
 
-def input_workbook(model: type[FormModel], *, example: bool = False) -> Workbook:
-    """The input workbook for `model`; with `example`, filled with its example records."""
+def _add_form(
+    workbook: Workbook, options: _Options, model: type[FormModel], *, example: bool, combined: bool
+) -> None:
     spec = form_spec(model)
-    workbook = Workbook()
-    main = workbook.active
-    assert main is not None
-    main.title = spec.sheet_name
-    options = _Options(workbook)
+    main = workbook.create_sheet(spec.sheet_name)
     columns = list(spec.columns)
     _write_header(main, columns, options)
     records = list(model.examples) if example else []
     _write_rows(main, columns, records)
     for part in spec.parts:
-        sheet = workbook.create_sheet(part_sheet_name(spec, part.label))
+        single, in_combined = spec.part_sheet_names(part)
+        sheet = workbook.create_sheet(in_combined if combined else single)
         part_columns = [spec.key, *part.fields]
         _write_header(sheet, part_columns, options)
         rows = [
@@ -174,9 +171,51 @@ def input_workbook(model: type[FormModel], *, example: bool = False) -> Workbook
             for item in record.get(part.name, [])
         ]
         _write_rows(sheet, part_columns, rows)
-    _guide(workbook.create_sheet(GUIDE_SHEET), spec)
-    workbook.custom_doc_props.append(StringProperty(name="lvye_forms_form", value=model.form_id))
+
+
+def _new_workbook() -> tuple[Workbook, _Options]:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook, _Options(workbook)
+
+
+def _mark(workbook: Workbook, form_id: str) -> None:
+    workbook.custom_doc_props.append(StringProperty(name="lvye_forms_form", value=form_id))
+
+
+def input_workbook(model: type[FormModel], *, example: bool = False) -> Workbook:
+    """The input workbook for `model`; with `example`, filled with its example records."""
+    workbook, options = _new_workbook()
+    _add_form(workbook, options, model, example=example, combined=False)
+    _guide(workbook.create_sheet(GUIDE_SHEET), form_spec(model))
+    _mark(workbook, model.form_id)
     workbook.custom_doc_props.append(
         StringProperty(name="lvye_forms_schema_version", value=str(model.schema_version))
     )
+    _move_options_last(workbook)
     return workbook
+
+
+def all_forms_workbook(models: list[type[FormModel]], *, example: bool = False) -> Workbook:
+    """One workbook with a sheet per form (and their list sheets), for a whole service point."""
+    workbook, options = _new_workbook()
+    for model in models:
+        _add_form(workbook, options, model, example=example, combined=True)
+    guide = workbook.create_sheet(GUIDE_SHEET)
+    lines = [
+        "本工作簿包含所有表单，每个表单一个工作表；列表部分（如家庭成员）在“表单名·部分名”工作表中。",
+        "运行：lvye-forms render 本文件.xlsx -o 输出文件夹 —— 有数据的表单工作表都会生成文档。",
+        "",
+    ] + [f"{m.form_id}　《{m.title}》" for m in models]
+    for row, text in enumerate(lines, start=1):
+        guide.cell(row=row, column=1, value=text)
+    guide.column_dimensions["A"].width = 100
+    _mark(workbook, "*")  # api.ALL_FORMS
+    _move_options_last(workbook)
+    return workbook
+
+
+def _move_options_last(workbook: Workbook) -> None:
+    if OPTIONS_SHEET in workbook.sheetnames:
+        sheet = workbook[OPTIONS_SHEET]
+        workbook.move_sheet(sheet, offset=len(workbook.sheetnames) - 1 - workbook.index(sheet))

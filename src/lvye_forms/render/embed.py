@@ -58,7 +58,9 @@ def embed_data(document: Any, metadata: dict[str, Any]) -> None:
         n += 1
     item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", data_xml(metadata), package)
     props_part = props_xml(item_id(metadata))
-    props = Part(PackURI(f"/customXml/itemProps{n}.xml"), CUSTOM_XML_PROPS_TYPE, props_part, package)
+    props = Part(
+        PackURI(f"/customXml/itemProps{n}.xml"), CUSTOM_XML_PROPS_TYPE, props_part, package
+    )
     item.relate_to(props, RT.CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT.CUSTOM_XML)
 

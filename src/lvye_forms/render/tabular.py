@@ -1,0 +1,49 @@
+"""The standard table of a tabular form, derived from its model.
+
+The first list part is the table (one row per item, its field labels as headers); the form's
+other fields are printed above it as "label：value" facts. Count and money columns get a
+totals row when the form sets ``totals = True``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..model import FormModel
+from ..schema import form_spec
+from .context import display
+from .xlsx import TableData
+
+
+def _cell(value: Any) -> Any:
+    # Numbers stay numbers so the printed sheet can still be summed in Excel.
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return value if isinstance(value, int) else float(value)
+    return display(value)
+
+
+def table_data(record: FormModel) -> TableData:
+    model = type(record)
+    custom = record.table()
+    if custom is not None:
+        return custom
+    spec = form_spec(model)
+    facts = [(c.label, display(getattr(record, c.name))) for c in spec.columns]
+    if not spec.parts:
+        return TableData(headers=[], rows=[], facts=facts, signatures=list(model.signatures))
+    part = spec.parts[0]
+    items = getattr(record, part.name)
+    headers = [f.label for f in part.fields]
+    rows = [[_cell(getattr(item, f.name)) for f in part.fields] for item in items]
+    totals = None
+    if model.totals:
+        totals = []
+        for index, column in enumerate(part.fields):
+            if column.kind in ("count", "money"):
+                totals.append(_cell(sum((getattr(i, column.name) or 0 for i in items), 0)))
+            else:
+                totals.append("合计" if index == 0 else "")
+    return TableData(
+        headers=headers, rows=rows, totals=totals, facts=facts, signatures=list(model.signatures)
+    )
