@@ -145,12 +145,25 @@ class FormModel(_CrossChecked):
     sources: ClassVar[tuple[str, ...]] = ()
     rules: ClassVar[tuple[str, ...]] = ()
     examples: ClassVar[tuple[dict[str, Any], ...]] = ()
+    # What the completeness checker needs: which subject the document belongs to
+    # (case, group, activity, elder, trainee, service_point), the field holding that subject's
+    # id (default: key_field), and the field holding the document's own date.
+    subject_type: ClassVar[str] = ""
+    subject_field: ClassVar[str | None] = None
+    date_field: ClassVar[str | None] = None
     # Tabular (xlsx) forms: signature lines under the table, and whether to add a totals row.
     signatures: ClassVar[tuple[str, ...]] = ()
     totals: ClassVar[bool] = False
 
     def key(self) -> str:
         return str(getattr(self, self.key_field))
+
+    def subject_id(self) -> str:
+        return str(getattr(self, self.subject_field or self.key_field))
+
+    def document_date(self) -> dt.date | None:
+        value = getattr(self, self.date_field) if self.date_field else None
+        return value if isinstance(value, dt.date) else None
 
     def display_name(self) -> str:
         return str(getattr(self, self.name_field) or "") if self.name_field else ""

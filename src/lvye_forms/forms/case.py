@@ -34,6 +34,8 @@ class CaseConsent(FormModel):
     form_id = "case_consent"
     title = "接受个案服务同意书"
     key_field = "case_id"
+    subject_type = "case"
+    date_field = "client_signed_date"
     name_field = "client_name"
     area = "个案"
     sources = ("000 附件1 第一步(二)7", "000 第二章 二4", "001 第七条 三3", "003 二(二)3")

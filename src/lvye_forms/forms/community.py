@@ -36,6 +36,8 @@ class ActivityReport(FormModel):
     form_id = "activity_report"
     title = "活动报告"
     key_field = "activity_id"
+    subject_type = "activity"
+    date_field = "report_date"
     name_field = "activity_name"
     area = "社区"
     sources = ("000 附件3 第三步 1", "003 六")

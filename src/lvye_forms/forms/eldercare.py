@@ -55,6 +55,8 @@ class EldercareApproval(FormModel):
     form_id = "eldercare_approval"
     title = "东莞市社区居家养老服务补助审批表"
     key_field = "application_id"
+    subject_type = "elder"
+    date_field = "application_date"
     name_field = "applicant_name"
     area = "居家养老"
     sources = ("000 第一章 六(二)", "000 第三章 五(一)1-5")

@@ -65,6 +65,8 @@ class GroupPlan(FormModel):
     form_id = "group_plan"
     title = "小组计划书"
     key_field = "group_id"
+    subject_type = "group"
+    date_field = "plan_date"
     name_field = "group_name"
     area = "小组"
     sources = ("000 附件2 第一步(3)2",)
