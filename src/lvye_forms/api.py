@@ -1,8 +1,8 @@
 """The library API. The CLI only parses arguments and calls these.
 
-    from lvye_forms import api
-    reports = api.render_path(Path("个案同意书.xlsx"), Path("out"))
-    [(r.form_id, r.ok, [d.path for d in r.documents]) for r in reports]
+from lvye_forms import api
+reports = api.render_path(Path("个案同意书.xlsx"), Path("out"))
+[(r.form_id, r.ok, [d.path for d in r.documents]) for r in reports]
 """
 
 from __future__ import annotations

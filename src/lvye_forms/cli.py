@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, api
@@ -121,9 +122,11 @@ def sheet(form: str, output: Path, example: bool, overwrite: bool) -> None:
         raise click.UsageError("输出文件须以 .xlsx 结尾")
     status = api.write_input_workbook(form, output, example=example, overwrite=overwrite)
     if status is WriteStatus.KEPT:
-        console.print(f"[red]文件已存在，未覆盖：{output}（如需覆盖请加 --overwrite）[/red]")
+        console.print(
+            f"[red]文件已存在，未覆盖：{escape(str(output))}（如需覆盖请加 --overwrite）[/red]"
+        )
         sys.exit(1)
-    console.print(f"已生成输入表：{output}")
+    console.print(f"已生成输入表：{escape(str(output))}")
 
 
 @main.command()
@@ -210,29 +213,19 @@ def _print_file_report(report: FileReport) -> None:
     unchanged = [d for d in report.documents if d.status is WriteStatus.UNCHANGED]
     title = f"《{get_form(report.form_id).title}》" if report.form_id else ""
     console.print(
-        f"[bold]{report.input}[/bold] {title}：共 {report.rows} 行，"
+        f"[bold]{escape(str(report.input))}[/bold] {title}：共 {report.rows} 行，"
         f"生成 {len(written)} 份，未变 {len(unchanged)} 份，[red]有错 {report.failed_rows} 行[/red]"
         if report.failed_rows
-        else f"[bold]{report.input}[/bold] {title}：共 {report.rows} 行，生成 {len(written)} 份，未变 {len(unchanged)} 份"
+        else f"[bold]{escape(str(report.input))}[/bold] {title}：共 {report.rows} 行，生成 {len(written)} 份，未变 {len(unchanged)} 份"
     )
     for document in written:
-        console.print(f"  ✓ {document.path}")
-    if report.problems:
-        table = Table("位置", "列", "填写的值", "原因", show_lines=False)
-        for problem in report.problems:
-            where = "，".join(
-                x
-                for x in (
-                    problem.sheet or problem.file,
-                    f"第 {problem.row} 行" if problem.row else "",
-                )
-                if x
-            )
-            table.add_row(where, problem.column, problem.value, problem.message)
-        console.print(table)
+        console.print(f"  ✓ {escape(str(document.path))}")
+    # One line per problem, in the order staff fix them: where, what is wrong, what was typed.
+    for problem in report.problems:
+        console.print(f"  [red]✗[/red] {escape(str(problem))}")
     if report.annotated_copy:
         console.print(
-            f"  已标出错误单元格的副本：{report.annotated_copy}（改正后可直接用它再次运行）"
+            f"  已标出错误单元格的副本：{escape(str(report.annotated_copy))}（改正后可直接用它再次运行）"
         )
 
 
@@ -266,7 +259,7 @@ def extract(file: Path, output: Path | None, show_personal: bool) -> None:
         output.write_text(
             json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        console.print(f"已写入 {output}")
+        console.print(f"已写入 {escape(str(output))}")
         return
     if not show_personal:
         payload = dict(payload, data=_masked(payload["form"], payload["data"]))
