@@ -1,0 +1,144 @@
+"""Cross-field rules of the forms: each broken once, with the column staff must fix."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from lvye_forms.registry import all_forms, get_form
+
+from .conftest import TODAY
+
+
+def validate(form_id: str, n: int = 0, **changes):
+    model = get_form(form_id)
+    data = {**model.examples[n], **changes}
+    return model.model_validate(data, context={"today": TODAY})
+
+
+def errors_of(form_id: str, n: int = 0, **changes) -> set[tuple[tuple, str]]:
+    with pytest.raises(ValidationError) as caught:
+        validate(form_id, n, **changes)
+    return {(tuple(e["loc"]), e["type"]) for e in caught.value.errors()}
+
+
+@pytest.mark.parametrize("model", all_forms(), ids=lambda m: m.form_id)
+def test_examples_validate(model):
+    for n in range(len(model.examples)):
+        assert validate(model.form_id, n).key() == model.examples[n][model.key_field]
+
+
+# --- case_consent -------------------------------------------------------------------------
+
+
+def test_minor_client_needs_a_guardian():
+    found = errors_of("case_consent", 0, guardian_name="", guardian_relation="", guardian_signed_date="")
+    assert {loc for loc, _ in found} == {("guardian_name",), ("guardian_relation",), ("guardian_signed_date",)}
+    assert {kind for _, kind in found} == {"lvye.conditional"}
+
+
+def test_adult_without_capacity_needs_a_guardian_and_capable_adult_does_not():
+    assert (("guardian_name",), "lvye.conditional") in errors_of("case_consent", 1, lacks_capacity="是")
+    assert validate("case_consent", 1).guardian_name is None
+
+
+def test_referral_needs_a_referrer():
+    assert errors_of("case_consent", 1, referrer="") == {(("referrer",), "lvye.conditional")}
+
+
+def test_id_must_match_birth_date_and_sex():
+    assert errors_of("case_consent", 1, client_birth_date="1952-03-16") == {
+        (("client_birth_date",), "lvye.id_mismatch")
+    }
+    assert errors_of("case_consent", 1, client_sex="男") == {(("client_sex",), "lvye.id_mismatch")}
+
+
+def test_signatures_not_before_intake_nor_in_the_future():
+    assert errors_of("case_consent", 1, worker_signed_date="2024-04-09") == {
+        (("worker_signed_date",), "lvye.date_order")
+    }
+    assert errors_of("case_consent", 1, worker_signed_date="2026-11-23") == {
+        (("worker_signed_date",), "lvye.date_future")
+    }
+
+
+def test_several_problems_are_reported_together():
+    found = errors_of("case_consent", 0, guardian_name="", application_route="公众人士或机构转介")
+    assert (("guardian_name",), "lvye.conditional") in found
+    assert (("referrer",), "lvye.conditional") in found
+
+
+# --- group_plan ---------------------------------------------------------------------------
+
+
+def test_budget_total_must_add_up():
+    assert errors_of("group_plan", budget_total="230") == {(("budget_total",), "lvye.sum")}
+
+
+def test_budget_line_amount_is_price_times_quantity():
+    budget = [dict(line) for line in get_form("group_plan").examples[0]["budget"]]
+    budget[1]["amount"] = "151"
+    found = errors_of("group_plan", budget=budget)
+    assert (("budget", 1, "amount"), "lvye.sum") in found
+
+
+def test_sessions_must_match_count_numbering_and_dates():
+    sessions = [dict(s) for s in get_form("group_plan").examples[0]["sessions"]]
+    assert errors_of("group_plan", session_count="5") == {(("session_count",), "lvye.invalid")}
+    renumbered = [dict(s, number=str(i + 2)) for i, s in enumerate(sessions)]
+    assert (("sessions",), "lvye.invalid") in errors_of("group_plan", sessions=renumbered)
+    late = [*sessions[:3], dict(sessions[3], date="2024-05-30")]
+    assert (("sessions",), "lvye.invalid") in errors_of("group_plan", sessions=late)
+    assert (("sessions",), "lvye.too_few") in errors_of("group_plan", sessions=[], session_count="0")
+
+
+def test_plan_comes_before_the_first_session_and_end_after_start():
+    assert errors_of("group_plan", plan_date="2024-04-07") == {(("plan_date",), "lvye.invalid")}
+    assert (("end_date",), "lvye.date_order") in errors_of("group_plan", end_date="2024-04-01")
+
+
+# --- activity_report ----------------------------------------------------------------------
+
+
+def test_volunteers_need_hours_and_overspend_needs_a_note():
+    assert errors_of("activity_report", volunteer_hours="") == {(("volunteer_hours",), "lvye.conditional")}
+    assert validate("activity_report", volunteer_count="0", volunteer_hours="").volunteer_hours is None
+    assert errors_of("activity_report", actual_expense="1600", finance_note="") == {
+        (("finance_note",), "lvye.conditional")
+    }
+
+
+def test_report_not_before_the_activity():
+    assert errors_of("activity_report", report_date="2024-10-10") == {(("report_date",), "lvye.date_order")}
+
+
+def test_attachments_are_several_choices():
+    record = validate("activity_report", attachments="签到表、活动照片")
+    assert [a.value for a in record.attachments] == ["签到表", "活动照片"]
+    assert (("attachments", 1), "enum") in errors_of("activity_report", attachments="签到表、录像")
+
+
+# --- eldercare_approval -------------------------------------------------------------------
+
+
+def test_approval_chain_goes_in_order():
+    found = errors_of("eldercare_approval", 1, town_opinion="同意。", town_date="2024-06-01")
+    assert (("town_date",), "lvye.date_order") in found
+    skipped = errors_of("eldercare_approval", 1, village_opinion="", village_date="", town_opinion="同意。",
+                        town_date="2024-06-20")
+    assert (("town_opinion",), "lvye.conditional") in skipped
+
+
+def test_opinion_and_date_go_together():
+    assert errors_of("eldercare_approval", 1, village_date="") == {(("village_date",), "lvye.conditional")}
+
+
+def test_other_entitlement_needs_a_certificate_name():
+    assert errors_of("eldercare_approval", entitlement="其他（须注明证明名称）") == {
+        (("certificate_name",), "lvye.conditional")
+    }
+
+
+def test_id_number_is_required_and_checked_against_birth_date():
+    assert errors_of("eldercare_approval", id_number="") == {(("id_number",), "missing")}
+    assert errors_of("eldercare_approval", birth_date="1952-03-14") == {(("birth_date",), "lvye.id_mismatch")}
