@@ -237,7 +237,85 @@ def eldercare_approval():  # type: ignore[no-untyped-def]
     return document
 
 
-BUILDERS = {
+SHORT_KINDS = {"text", "date", "choice", "yesno", "id", "phone", "mobile", "count", "money"}
+
+
+def _value_tag(column) -> str:  # type: ignore[no-untyped-def]
+    """How a field is printed: tick boxes for short choice lists, its value otherwise."""
+    if column.kind in ("choice", "choices") and len(column.choices) <= 6:
+        return f"{{{{ {column.name}_boxes }}}}"
+    return f"{{{{ {column.name} }}}}"
+
+
+def _part_widths(part) -> list[float]:  # type: ignore[no-untyped-def]
+    weights = [2.2 if f.kind == "longtext" else 1.0 for f in part.fields]
+    total = sum(weights)
+    return [round(TEXT_WIDTH_CM * w / total, 2) for w in weights]
+
+
+def generic(form_id: str):  # type: ignore[no-untyped-def]
+    """The standard layout, from the model alone: short fields two to a row, long text in
+    full-width rows, each list part as its own table, section headings from the model's
+    `sections`, and the model's signature lines."""
+    from lvye_forms.registry import spec
+
+    form = spec(form_id)
+    model = form.model
+    document = new_document()
+    title_block(document, model.title, form.key.label, f"{{{{ {form.key.name} }}}}")
+    parts = {p.name: p for p in form.parts}
+    sections = dict(getattr(model, "sections", {}))
+    order = [name for name in model.model_fields if name != form.key.name]
+    columns = {c.name: c for c in form.columns}
+    t = None
+    pending: list = []
+
+    def flush() -> None:
+        nonlocal pending
+        if pending:
+            pairs = [(c.label, _value_tag(c)) for c in pending]
+            if len(pairs) == 1:
+                wide_row(t, *pairs[0])
+            else:
+                label_row(t, *pairs)
+            pending = []
+
+    for name in order:
+        if name in sections:
+            flush()
+            heading(document, sections[name])
+            t = None
+        if name in parts:
+            flush()
+            part = parts[name]
+            heading(document, part.label) if name not in sections else None
+            loop_table(document, _part_widths(part), [f.label for f in part.fields], "row", name,
+                       [f.name for f in part.fields])
+            t = None
+            continue
+        column = columns[name]
+        if t is None:
+            t = table(document, FOUR)
+        if column.kind in SHORT_KINDS and not (column.kind == "choice" and len(column.choices) > 3):
+            pending.append(column)
+            if len(pending) == 2:
+                flush()
+        else:
+            flush()
+            wide_row(t, column.label, _value_tag(column), min_height_cm=1.2 if column.kind == "longtext" else 0)
+    flush()
+    signers = list(getattr(model, "signatures", ())) or ["负责社工"]
+    signature_line(document, *[_signer(s) for s in signers])
+    return document
+
+
+def _signer(text: str) -> tuple[str, str]:
+    """'负责社工|record_date' → ("负责社工", "{{ record_date }}"); no field → a blank date."""
+    who, _, field = text.partition("|")
+    return who, f"{{{{ {field} }}}}" if field else ""
+
+
+CUSTOM = {
     "case_consent": case_consent,
     "group_plan": group_plan,
     "activity_report": activity_report,
@@ -248,10 +326,16 @@ assert abs(sum(FOUR) - TEXT_WIDTH_CM) < 0.01
 
 
 def main(names: list[str]) -> None:
+    """Build the named templates, or every narrative form's: a custom layout where one is
+    written above, the standard layout otherwise."""
+    from lvye_forms.registry import all_forms
+
     FORMS_DIR.mkdir(exist_ok=True)
-    for name in names or list(BUILDERS):
+    narrative = [m.form_id for m in all_forms() if m.kind == "docx"]
+    for name in names or narrative:
         path = FORMS_DIR / f"{name}.docx"
-        BUILDERS[name]().save(path)
+        document = CUSTOM[name]() if name in CUSTOM else generic(name)
+        document.save(path)
         print(f"wrote {path}")
 
 

@@ -338,6 +338,39 @@ Money = Annotated[
 """An amount in 元, kept as Decimal with two places; serialised to JSON as a string."""
 
 
+def _hours(value: Any) -> Any:
+    amount = _money(value)
+    return amount.normalize() if isinstance(amount, Decimal) else amount
+
+
+Hours = Annotated[
+    Decimal,
+    BeforeValidator(_hours),
+    PlainSerializer(lambda v: str(v), return_type=str, when_used="json"),
+]
+"""Hours of service (1.5 allowed), kept as Decimal."""
+
+
+def _month(value: Any) -> Any:
+    if _is_empty(value):
+        return None
+    if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        try:
+            day = parse_date(value)
+        except ValueError:
+            raise fail(Code.DATE) from None
+        return f"{day.year:04d}-{day.month:02d}"
+    text = normalise_code(value)
+    match = re.fullmatch(r"(\d{4})(?:[-/.年])(\d{1,2})月?(?:[-/.]\d{1,2}日?)?", text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise fail(Code.DATE)
+    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+Month = Annotated[str, BeforeValidator(_month)]
+"""A calendar month, stored as 2024-10 (accepts 2024-10, 2024年10月, or a date in it)."""
+
+
 def format_money(value: Decimal | None) -> str:
     return f"{value:,.2f}" if value is not None else ""
 

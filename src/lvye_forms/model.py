@@ -75,6 +75,11 @@ class Checks:
         if sex is not None and str(getattr(sex, "value", sex)) != id_sex(id_number):
             self.add(sex_field, Code.ID_MISMATCH, expected=id_sex(id_number))  # type: ignore[arg-type]
 
+    def within(self, field: str, low: int, high: int) -> None:
+        value = getattr(self.model, field)
+        if value is not None and not low <= value <= high:
+            self.add(field, Code.INVALID, reason=f"应在 {low} 到 {high} 之间")
+
     def at_least(self, field: str, minimum: int) -> None:
         if len(getattr(self.model, field) or []) < minimum:
             self.add(field, Code.TOO_FEW, minimum=minimum, part=self.label(field))
@@ -152,8 +157,10 @@ class FormModel(_CrossChecked):
     subject_field: ClassVar[str | None] = None
     date_field: ClassVar[str | None] = None
     # Tabular (xlsx) forms: signature lines under the table, and whether to add a totals row.
-    signatures: ClassVar[tuple[str, ...]] = ()
+    signatures: ClassVar[tuple[str, ...]] = ()  # "负责社工" or "负责社工|date_field"
     totals: ClassVar[bool] = False
+    # Narrative forms laid out by the standard template: a heading before the named field.
+    sections: ClassVar[dict[str, str]] = {}
 
     def key(self) -> str:
         return str(getattr(self, self.key_field))

@@ -28,6 +28,8 @@ _KIND_BY_VALIDATOR = {
     f._past_date: "date",
     f._date: "date",
     f._money: "money",
+    f._hours: "hours",
+    f._month: "month",
     f._count: "count",
     f._yes_no: "yesno",
     f._short_text: "text",
@@ -40,6 +42,8 @@ KIND_LABELS = {
     "phone": "电话（手机11位，或固定电话如 0769-22223333）",
     "date": "日期（如 2024-01-05）",
     "money": "金额（元，最多两位小数）",
+    "hours": "时数（可有小数，如 1.5）",
+    "month": "月份（如 2024-10）",
     "count": "整数",
     "yesno": "是 / 否",
     "text": "文字",
@@ -49,7 +53,7 @@ KIND_LABELS = {
 }
 
 # Kinds whose cells must be stored as text so Excel keeps every digit and leading zero.
-TEXT_KINDS = {"id", "mobile", "phone", "text", "longtext", "choice", "choices"}
+TEXT_KINDS = {"id", "mobile", "phone", "text", "longtext", "choice", "choices", "month"}
 PERSONAL_KINDS = {"id", "mobile", "phone"}
 
 

@@ -31,7 +31,7 @@ _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 _OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="999999")
 _HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "0.00", "count": "0"}
+_NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "0.00", "count": "0", "hours": "0.0"}
 _WIDTHS = {"id": 22, "phone": 16, "mobile": 14, "date": 12, "longtext": 40, "choices": 28}
 
 
@@ -110,7 +110,7 @@ def _cell_value(column: FieldSpec, value: Any) -> Any:
         return parse_date(value)
     if column.kind == "count":
         return int(value)
-    if column.kind == "money":
+    if column.kind in ("money", "hours"):
         return float(value)
     return str(value)
 
