@@ -248,7 +248,7 @@ def _value_tag(column) -> str:  # type: ignore[no-untyped-def]
 
 
 def _part_widths(part) -> list[float]:  # type: ignore[no-untyped-def]
-    weights = [2.2 if f.kind == "longtext" else 1.0 for f in part.fields]
+    weights = [{"longtext": 2.2, "date": 1.5, "count": 0.7, "yesno": 0.7}.get(f.kind, 1.0) for f in part.fields]
     total = sum(weights)
     return [round(TEXT_WIDTH_CM * w / total, 2) for w in weights]
 

@@ -7,6 +7,7 @@ putting its template in ``forms/<form_id>.docx`` and its example fixture in ``fi
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -16,7 +17,6 @@ from .model import FormModel
 from .schema import FormSpec, form_spec
 
 _FORMS: dict[str, type[FormModel]] = {}
-_FORM_MODULES = ("case", "group", "community", "eldercare")
 
 M = TypeVar("M", bound=type[FormModel])
 
@@ -31,8 +31,12 @@ def register(model: M) -> M:
 
 @cache
 def _load() -> None:
-    for name in _FORM_MODULES:
-        importlib.import_module(f"lvye_forms.forms.{name}")
+    # Every module in lvye_forms.forms registers its forms on import; a new area module is
+    # picked up without being listed anywhere.
+    from . import forms
+
+    for module in pkgutil.iter_modules(forms.__path__):
+        importlib.import_module(f"lvye_forms.forms.{module.name}")
 
 
 def all_forms() -> list[type[FormModel]]:

@@ -6,11 +6,11 @@ import datetime as dt
 
 from pydantic import Field
 
-from ..fields import ChineseID, Choice, Phone, ShortText, Text, YesNo
+from ..fields import ChineseID, Choice, CnDate, Phone, ShortText, Text, YesNo
 from ..fields import PastDate as Date
-from ..model import Checks, FormModel
+from ..model import Checks, FormModel, FormPart
 from ..registry import register
-from .common import Sex
+from .common import ClientGroup, ClientSource, ClientType, Sex
 
 
 class ApplicationRoute(Choice):
@@ -146,5 +146,294 @@ class CaseConsent(FormModel):
             "intake_date": "2024-04-10",
             "client_signed_date": "2024-04-10",
             "worker_signed_date": "2024-04-11",
+        },
+    )
+
+
+class InquiryMethod(Choice):
+    IN_PERSON = "亲临"
+    PHONE = "致电"
+    WRITTEN = "书面"
+    VISIT = "探访"
+
+
+class InquiryDecision(Choice):
+    ACCEPT = "接案跟进"
+    REFER = "转介其他机构"
+    INFORM = "提供资料后结束"
+    INELIGIBLE = "不符合服务资格"
+
+
+@register
+class IntakeInquiry(FormModel):
+    """《查询接案探访记录》: the duty worker's record of an inquiry or visit (001 第七条 三1)."""
+
+    form_id = "intake_inquiry"
+    title = "查询接案探访记录"
+    key_field = "record_id"
+    name_field = "client_name"
+    area = "个案"
+    subject_type = "case"
+    subject_field = "case_id"
+    date_field = "inquiry_date"
+    sources = ("001 第七条 三1", "000 第二章 二4")
+    rules = (
+        "决定“接案跟进”时须填写个案编号",
+        "转介或不符合资格时须说明原因（拒绝申请须向申请人解释）",
+        "督导审批日期不早于查询日期",
+    )
+    signatures = ("当值社工|inquiry_date", "督导|supervisor_date")
+    sections = {"situation": "查询内容", "decision": "处理与审批"}
+
+    record_id: ShortText = Field(title="记录编号", description="如 CX-2024-031；每份记录唯一")
+    case_id: ShortText | None = Field(None, title="个案编号", description="接案跟进时必填")
+    inquiry_date: Date = Field(title="查询日期")
+    method: InquiryMethod = Field(title="查询方式")
+    duty_worker: ShortText = Field(title="当值社工")
+    inquirer_name: ShortText = Field(title="查询人姓名")
+    inquirer_relation: ShortText | None = Field(None, title="与服务对象关系", description="本人查询填“本人”")
+    inquirer_phone: Phone | None = Field(None, title="查询人电话")
+    client_name: ShortText = Field(title="服务对象姓名")
+    client_sex: Sex | None = Field(None, title="服务对象性别")
+    source: ClientSource = Field(title="服务对象来源")
+    client_type: ClientType = Field(title="服务对象类型")
+    situation: Text = Field(title="情况摘要")
+    initial_needs: Text = Field(title="初步需求")
+    decision: InquiryDecision = Field(title="处理决定")
+    decision_reason: Text | None = Field(None, title="决定原因", description="转介或不符合资格时必填")
+    referral_to: ShortText | None = Field(None, title="转介机构")
+    supervisor_opinion: Text | None = Field(None, title="督导意见")
+    supervisor_date: Date | None = Field(None, title="督导审批日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.required_when("case_id", self.decision is InquiryDecision.ACCEPT, "决定接案跟进，须填写个案编号")
+        refused = self.decision in (InquiryDecision.REFER, InquiryDecision.INELIGIBLE)
+        checks.required_when("decision_reason", refused, "转介或不予受理时，须向申请人说明原因并记录")
+        checks.required_when("referral_to", self.decision is InquiryDecision.REFER, "决定转介，须填写转介机构")
+        checks.order("inquiry_date", "supervisor_date")
+
+    examples = (
+        {
+            "record_id": "CX-2024-031",
+            "case_id": "GA-2024-017",
+            "inquiry_date": "2024-02-27",
+            "method": "亲临",
+            "duty_worker": "黄嘉欣",
+            "inquirer_name": "陈美玲",
+            "inquirer_relation": "母亲",
+            "inquirer_phone": "13802461357",
+            "client_name": "李小明",
+            "client_sex": "男",
+            "source": "他人转介",
+            "client_type": "自愿性",
+            "situation": "母亲到社工站咨询：儿子11岁，近半年上课注意力不集中，与同学多次冲突，老师建议寻求社工协助。",
+            "initial_needs": "改善学校适应和同伴关系；母亲希望学习与孩子沟通的方法。",
+            "decision": "接案跟进",
+            "supervisor_opinion": "同意接案，由黄嘉欣跟进，一周内完成预估。",
+            "supervisor_date": "2024-02-28",
+        },
+    )
+
+
+class FamilyMemberInfo(FormPart):
+    name: ShortText = Field(title="姓名")
+    relation: ShortText = Field(title="与服务对象关系")
+    age: ShortText | None = Field(None, title="年龄")
+    occupation: ShortText | None = Field(None, title="职业")
+    lives_with: YesNo = Field(title="是否同住")
+
+
+@register
+class CaseIntake(FormModel):
+    """《建档、个案基本资料表》: basic information, current problems and strengths (预估)."""
+
+    form_id = "case_intake"
+    title = "建档、个案基本资料表"
+    key_field = "case_id"
+    name_field = "client_name"
+    area = "个案"
+    subject_type = "case"
+    date_field = "assessment_date"
+    sources = ("000 附件1 第二步",)
+    rules = ("出生日期、性别须与身份证号一致", "预估日期不早于接案日期")
+    signatures = ("负责社工|assessment_date", "督导")
+    sections = {
+        "case_id": "一、基本信息",
+        "psychological": "二、个人资料",
+        "family_situation": "三、环境资料",
+        "current_problems": "四、目前的问题",
+        "strengths": "五、优势视角",
+        "diagnosis": "六、问题诊断与介入建议",
+    }
+
+    case_id: ShortText = Field(title="个案编号")
+    client_name: ShortText = Field(title="服务对象姓名")
+    client_sex: Sex = Field(title="性别")
+    client_birth_date: Date = Field(title="出生日期")
+    client_id_number: ChineseID | None = Field(None, title="身份证号")
+    client_phone: Phone | None = Field(None, title="联系电话")
+    address: ShortText | None = Field(None, title="住址")
+    client_group: ClientGroup = Field(title="服务对象类别")
+    source: ClientSource = Field(title="服务对象来源")
+    client_type: ClientType = Field(title="服务对象类型")
+    education: ShortText | None = Field(None, title="文化程度")
+    occupation: ShortText | None = Field(None, title="职业/就读学校")
+    worker_name: ShortText = Field(title="负责社工")
+    intake_date: Date = Field(title="接案日期")
+    assessment_date: Date = Field(title="预估日期")
+    family_members: list[FamilyMemberInfo] = Field(default_factory=list, title="家庭成员")
+    psychological: Text = Field(title="心理状况")
+    physiological: Text = Field(title="生理/健康状况")
+    social: Text = Field(title="社会交往")
+    family_situation: Text = Field(title="家庭情况")
+    peers: Text | None = Field(None, title="同辈群体")
+    community: Text | None = Field(None, title="社区环境")
+    resources: Text | None = Field(None, title="周边资源")
+    school_work: Text | None = Field(None, title="学习/工作环境")
+    current_problems: Text = Field(title="目前的问题", description="主要表现")
+    strengths: Text = Field(title="优势视角", description="服务对象的能力和环境中拥有的资源")
+    diagnosis: Text = Field(title="问题成因")
+    suggestions: Text = Field(title="介入建议")
+
+    def check(self, checks: Checks) -> None:
+        checks.matches_id("client_id_number", "client_birth_date", "client_sex")
+        checks.order("intake_date", "assessment_date")
+
+    examples = (
+        {
+            "case_id": "GA-2024-017",
+            "client_name": "李小明",
+            "client_sex": "男",
+            "client_birth_date": "2012-05-06",
+            "client_id_number": "441900201205060035",
+            "address": "东莞市东城区主山社区振兴路8号",
+            "client_group": "青少年",
+            "source": "他人转介",
+            "client_type": "自愿性",
+            "education": "小学五年级",
+            "occupation": "主山小学",
+            "worker_name": "黄嘉欣",
+            "intake_date": "2024-03-04",
+            "assessment_date": "2024-03-08",
+            "family_members": [
+                {"name": "陈美玲", "relation": "母亲", "age": "38", "occupation": "工厂文员", "lives_with": "是"},
+                {"name": "李建国", "relation": "父亲", "age": "40", "occupation": "货车司机", "lives_with": "否"},
+            ],
+            "psychological": "自我评价较低，受批评时容易发脾气；喜欢画画。",
+            "physiological": "身体健康，睡眠时间偏少（常玩手机至深夜）。",
+            "social": "班上有两位要好的朋友，与其他同学冲突较多。",
+            "family_situation": "父亲长期在外跑运输，每月回家两三次；母亲下班后较疲惫，亲子沟通以批评为主。",
+            "peers": "与同桌多次发生口角，曾被老师请家长。",
+            "school_work": "班主任愿意配合，学校有心理老师。",
+            "current_problems": "课堂注意力不集中，情绪控制困难，同伴冲突；亲子沟通不良。",
+            "strengths": "有绘画特长并愿意参加活动；母亲求助动机强；学校支持。",
+            "diagnosis": "父亲长期缺席、母亲管教方式偏严厉，孩子缺少表达情绪的渠道。",
+            "suggestions": "个案辅导改善情绪表达；邀请参加情绪管理小组；开展亲子沟通辅导。",
+        },
+    )
+
+
+class PlanStage(FormPart):
+    """One stage of the service plan: when, aiming at what, by which methods and resources."""
+
+    stage: ShortText = Field(title="阶段")
+    start_date: CnDate = Field(title="开始日期")
+    end_date: CnDate = Field(title="结束日期")
+    goal: Text = Field(title="阶段目标")
+    methods: Text = Field(title="方法")
+    resources: Text | None = Field(None, title="需要的资源")
+
+    def check(self, checks: Checks) -> None:
+        checks.order("start_date", "end_date")
+
+
+@register
+class CasePlan(FormModel):
+    """《个案服务计划书》: the six parts of a case's service plan (000 附件1 第三步; 004 3.3)."""
+
+    form_id = "case_plan"
+    title = "个案服务计划书"
+    key_field = "case_id"
+    name_field = "client_name"
+    area = "个案"
+    subject_type = "case"
+    date_field = "plan_date"
+    sources = ("000 附件1 第三步", "004 3.3")
+    rules = (
+        "计划日期不早于接案日期",
+        "服务对象须在计划上签署（签署日期不早于计划日期）；未满18岁或缺乏行为能力时由监护人签署",
+        "各阶段的结束日期不早于开始日期",
+    )
+    signatures = ("服务对象（或监护人）|client_signed_date", "负责社工|plan_date", "督导")
+    sections = {
+        "basic_situation": "一、服务对象的基本情况",
+        "main_problems": "二、主要问题及相关问题",
+        "client_goals": "三、案主要达到的结果与工作者目标",
+        "stages": "四、阶段、方法及资源（五、期限与具体工作计划）",
+        "evaluation_method": "六、评估成效方法",
+    }
+
+    case_id: ShortText = Field(title="个案编号")
+    client_name: ShortText = Field(title="服务对象姓名")
+    worker_name: ShortText = Field(title="负责社工")
+    intake_date: Date = Field(title="接案日期")
+    plan_date: Date = Field(title="计划日期")
+    basic_situation: Text = Field(title="基本情况")
+    main_problems: Text = Field(title="主要问题及相关问题")
+    client_goals: Text = Field(title="案主要达到的结果", description="长期与短期目标，具体、可衡量（SMART）")
+    worker_goals: Text = Field(title="工作者目标")
+    agreed_goals: Text = Field(title="协定的治疗目标")
+    service_model: ShortText = Field(title="服务模式", description="如 认知行为治疗模式、任务中心模式")
+    stages: list[PlanStage] = Field(title="阶段计划", description="每个阶段一行")
+    evaluation_method: Text = Field(title="评估成效方法")
+    signed_by_guardian: YesNo = Field(False, title="由监护人签署")
+    client_signed_date: Date = Field(title="服务对象签署日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.order("intake_date", "plan_date")
+        checks.order("plan_date", "client_signed_date")
+        checks.at_least("stages", 1)
+
+    examples = (
+        {
+            "case_id": "GA-2024-017",
+            "client_name": "李小明",
+            "worker_name": "黄嘉欣",
+            "intake_date": "2024-03-04",
+            "plan_date": "2024-03-12",
+            "basic_situation": "11岁男孩，小学五年级，与母亲同住，父亲长期在外工作。",
+            "main_problems": "情绪控制困难、同伴冲突；亲子沟通以批评为主。",
+            "client_goals": "三个月内每周课堂冲突不超过1次；能说出3种情绪及应对方法。",
+            "worker_goals": "协助案主掌握情绪调节方法；改善母子沟通方式。",
+            "agreed_goals": "减少冲突、学会表达情绪、每周一次亲子共处时间。",
+            "service_model": "认知行为治疗模式",
+            "stages": [
+                {
+                    "stage": "建立关系",
+                    "start_date": "2024-03-12",
+                    "end_date": "2024-03-31",
+                    "goal": "建立信任关系，明确目标",
+                    "methods": "面谈、绘画表达",
+                    "resources": "社工站面谈室",
+                },
+                {
+                    "stage": "介入",
+                    "start_date": "2024-04-01",
+                    "end_date": "2024-05-31",
+                    "goal": "学习情绪调节；改善亲子沟通",
+                    "methods": "个别辅导、情绪管理小组、亲子面谈",
+                    "resources": "情绪管理小组、学校心理老师",
+                },
+                {
+                    "stage": "巩固与结案",
+                    "start_date": "2024-06-01",
+                    "end_date": "2024-06-30",
+                    "goal": "巩固改变，准备结案",
+                    "methods": "回顾面谈、家访",
+                },
+            ],
+            "evaluation_method": "前后测《服务使用者问题评量表》；老师和母亲的反馈；冲突次数记录。",
+            "signed_by_guardian": "是",
+            "client_signed_date": "2024-03-12",
         },
     )

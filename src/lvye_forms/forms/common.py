@@ -17,3 +17,42 @@ class Attainment(Choice):
     MOSTLY = "大部分达到"
     PARTLY = "部分达到"
     NOT_MET = "未达到"
+
+
+class ClientSource(Choice):
+    """Where the client came from (seed 000 附件1 第一步(一)1)."""
+
+    SELF = "主动求助"
+    REFERRED = "他人转介"
+    OUTREACH = "社工主动接触"
+
+
+class ClientType(Choice):
+    VOLUNTARY = "自愿性"
+    INVOLUNTARY = "非自愿性"
+
+
+class ClientGroup(Choice):
+    """Client groups served (seed 000 第二章 二1; seed 003 adds 家庭, 妇女儿童)."""
+
+    YOUTH = "青少年"
+    ELDERLY = "老人"
+    DISABLED = "残障人士"
+    ORPHANED = "孤残儿童"
+    PETITIONER = "信访人"
+    WORKER = "企业同工"
+    CORRECTION = "社区矫正人员"
+    RELEASED = "刑释解教人员"
+    MIGRANT = "新莞人"
+    FAMILY = "家庭"
+    WOMEN_CHILDREN = "妇女儿童"
+    OTHER = "其他"
+
+
+class ContactMethod(Choice):
+    INTERVIEW = "面谈"
+    HOME_VISIT = "家访"
+    PHONE = "电话"
+    ONLINE = "网络/微信"
+    SCHOOL_VISIT = "学校探访"
+    OTHER = "其他"
