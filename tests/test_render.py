@@ -176,3 +176,53 @@ def test_libreoffice_opens_every_form_and_shows_the_chinese_text(tmp_path):
         assert api.DEFAULT_AGENCY in text.replace(" ", "")
         fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
         assert "CJK" in fonts or "Song" in fonts or "Hei" in fonts, fonts
+
+
+XLSX_FORMS = [m for m in all_forms() if m.kind == "xlsx"]
+
+
+def sheet_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    return "\n".join(str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+@pytest.mark.parametrize("model", XLSX_FORMS, ids=lambda m: m.form_id)
+def test_tabular_forms_print_every_value_and_carry_their_data(model, tmp_path):
+    from openpyxl import load_workbook
+
+    for n in range(len(model.examples)):
+        record = record_of(model.form_id, n)
+        data = api.render_record(record)
+        assert api.render_record(record) == data
+        text = sheet_text(data)
+        assert api.DEFAULT_AGENCY in text and f"《{model.title}》" in text
+        for part_name, items in record.model_dump().items():
+            if isinstance(items, list) and items and isinstance(items[0], dict):
+                for item in items:
+                    for value in item.values():
+                        if isinstance(value, str) and value:
+                            assert value in text, f"{model.form_id}.{part_name}: {value!r} missing"
+        path = tmp_path / "t.xlsx"
+        path.write_bytes(data)
+        assert read_embedded(path)["data"] == record.model_dump(mode="json")
+        sheet = load_workbook(path).active
+        assert int(sheet.page_setup.paperSize) == 9  # A4
+        assert sheet.print_title_rows and sheet.freeze_panes
+        assert "&P" in sheet.oddFooter.center.text
+
+
+def test_attendance_is_members_by_sessions():
+    from openpyxl import load_workbook
+
+    data = api.render_record(record_of("group_attendance"))
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if r[0] == "序号")
+    assert header[2].startswith("第1节") and header[5].startswith("第4节") and header[6] == "出席次数"
+    by_name = {r[1]: r for r in rows if r[0] in (1, 2, 3, 4)}
+    assert by_name["周子涵"][2:7] == ["✓", "✓", "缺", "✓", 3]
+    assert by_name["郑可欣"][2] == "缺"
+    totals = next(r for r in rows if r[1] == "出席人数")
+    assert totals[2:7] == [3, 4, 3, 4, 14]

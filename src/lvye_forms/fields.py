@@ -431,3 +431,29 @@ def _split_choices(value: Any) -> Any:
 def choices_of(enum: type[Choice]) -> Any:
     """The annotation for a cell holding several labels of `enum`, separated by 、."""
     return Annotated[list[enum], BeforeValidator(_split_choices)]  # type: ignore[valid-type]
+
+
+def _number_list(value: Any) -> Any:
+    """'1、2、4' or '1-3,5' → [1, 2, 3, 5] (session numbers attended, and the like)."""
+    if _is_empty(value):
+        return []
+    if isinstance(value, (list, tuple)):
+        return sorted({int(v) for v in value})
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [int(value)]
+    numbers: set[int] = set()
+    for part in re.split(
+        r"[、,，;；\s]+", normalise_code(value).replace("~", "-").replace("至", "-")
+    ):
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not match:
+            raise fail(Code.NUMBER)
+        low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+        numbers.update(range(low, high + 1))
+    return sorted(numbers)
+
+
+NumberList = Annotated[list[int], BeforeValidator(_number_list)]
+"""Several whole numbers in one cell: '1、2、4' or '1-3'."""

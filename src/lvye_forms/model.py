@@ -40,6 +40,10 @@ class Checks:
             InitErrorDetails(type=fail(code, **ctx), loc=(field,), input=getattr(self.model, field))
         )
 
+    def add_at(self, loc: tuple[int | str, ...], value: Any, code: Code, **ctx: Any) -> None:
+        """A problem inside a list part, e.g. loc ("members", 2, "attended")."""
+        self.errors.append(InitErrorDetails(type=fail(code, **ctx), loc=loc, input=value))
+
     def label(self, field: str) -> str:
         info = type(self.model).model_fields[field]
         return info.title or field

@@ -30,6 +30,7 @@ _KIND_BY_VALIDATOR = {
     f._money: "money",
     f._hours: "hours",
     f._month: "month",
+    f._number_list: "numbers",
     f._count: "count",
     f._yes_no: "yesno",
     f._short_text: "text",
@@ -44,6 +45,7 @@ KIND_LABELS = {
     "money": "金额（元，最多两位小数）",
     "hours": "时数（可有小数，如 1.5）",
     "month": "月份（如 2024-10）",
+    "numbers": "数字列表（如 1、2、4 或 1-3）",
     "count": "整数",
     "yesno": "是 / 否",
     "text": "文字",
@@ -53,7 +55,7 @@ KIND_LABELS = {
 }
 
 # Kinds whose cells must be stored as text so Excel keeps every digit and leading zero.
-TEXT_KINDS = {"id", "mobile", "phone", "text", "longtext", "choice", "choices", "month"}
+TEXT_KINDS = {"id", "mobile", "phone", "text", "longtext", "choice", "choices", "month", "numbers"}
 PERSONAL_KINDS = {"id", "mobile", "phone"}
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field
 
 from ..fields import ChineseID, Choice, CnDate, Phone, ShortText, Text, YesNo
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
 from ..registry import register
-from .common import ClientGroup, ClientSource, ClientType, Sex
+from .common import ClientGroup, ClientSource, ClientType, Sex, age_on
 
 
 class ApplicationRoute(Choice):
@@ -20,11 +18,6 @@ class ApplicationRoute(Choice):
     GUARDIAN = "家长或监护人转介"
     REFERRAL = "公众人士或机构转介"
     OUTREACH = "社工主动接触"
-
-
-def age_on(born: dt.date, day: dt.date) -> int:
-    """Full years of age on `day`."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 @register
@@ -191,7 +184,9 @@ class IntakeInquiry(FormModel):
     method: InquiryMethod = Field(title="查询方式")
     duty_worker: ShortText = Field(title="当值社工")
     inquirer_name: ShortText = Field(title="查询人姓名")
-    inquirer_relation: ShortText | None = Field(None, title="与服务对象关系", description="本人查询填“本人”")
+    inquirer_relation: ShortText | None = Field(
+        None, title="与服务对象关系", description="本人查询填“本人”"
+    )
     inquirer_phone: Phone | None = Field(None, title="查询人电话")
     client_name: ShortText = Field(title="服务对象姓名")
     client_sex: Sex | None = Field(None, title="服务对象性别")
@@ -200,16 +195,24 @@ class IntakeInquiry(FormModel):
     situation: Text = Field(title="情况摘要")
     initial_needs: Text = Field(title="初步需求")
     decision: InquiryDecision = Field(title="处理决定")
-    decision_reason: Text | None = Field(None, title="决定原因", description="转介或不符合资格时必填")
+    decision_reason: Text | None = Field(
+        None, title="决定原因", description="转介或不符合资格时必填"
+    )
     referral_to: ShortText | None = Field(None, title="转介机构")
     supervisor_opinion: Text | None = Field(None, title="督导意见")
     supervisor_date: Date | None = Field(None, title="督导审批日期")
 
     def check(self, checks: Checks) -> None:
-        checks.required_when("case_id", self.decision is InquiryDecision.ACCEPT, "决定接案跟进，须填写个案编号")
+        checks.required_when(
+            "case_id", self.decision is InquiryDecision.ACCEPT, "决定接案跟进，须填写个案编号"
+        )
         refused = self.decision in (InquiryDecision.REFER, InquiryDecision.INELIGIBLE)
-        checks.required_when("decision_reason", refused, "转介或不予受理时，须向申请人说明原因并记录")
-        checks.required_when("referral_to", self.decision is InquiryDecision.REFER, "决定转介，须填写转介机构")
+        checks.required_when(
+            "decision_reason", refused, "转介或不予受理时，须向申请人说明原因并记录"
+        )
+        checks.required_when(
+            "referral_to", self.decision is InquiryDecision.REFER, "决定转介，须填写转介机构"
+        )
         checks.order("inquiry_date", "supervisor_date")
 
     examples = (
@@ -316,8 +319,20 @@ class CaseIntake(FormModel):
             "intake_date": "2024-03-04",
             "assessment_date": "2024-03-08",
             "family_members": [
-                {"name": "陈美玲", "relation": "母亲", "age": "38", "occupation": "工厂文员", "lives_with": "是"},
-                {"name": "李建国", "relation": "父亲", "age": "40", "occupation": "货车司机", "lives_with": "否"},
+                {
+                    "name": "陈美玲",
+                    "relation": "母亲",
+                    "age": "38",
+                    "occupation": "工厂文员",
+                    "lives_with": "是",
+                },
+                {
+                    "name": "李建国",
+                    "relation": "父亲",
+                    "age": "40",
+                    "occupation": "货车司机",
+                    "lives_with": "否",
+                },
             ],
             "psychological": "自我评价较低，受批评时容易发脾气；喜欢画画。",
             "physiological": "身体健康，睡眠时间偏少（常玩手机至深夜）。",
@@ -380,10 +395,14 @@ class CasePlan(FormModel):
     plan_date: Date = Field(title="计划日期")
     basic_situation: Text = Field(title="基本情况")
     main_problems: Text = Field(title="主要问题及相关问题")
-    client_goals: Text = Field(title="案主要达到的结果", description="长期与短期目标，具体、可衡量（SMART）")
+    client_goals: Text = Field(
+        title="案主要达到的结果", description="长期与短期目标，具体、可衡量（SMART）"
+    )
     worker_goals: Text = Field(title="工作者目标")
     agreed_goals: Text = Field(title="协定的治疗目标")
-    service_model: ShortText = Field(title="服务模式", description="如 认知行为治疗模式、任务中心模式")
+    service_model: ShortText = Field(
+        title="服务模式", description="如 认知行为治疗模式、任务中心模式"
+    )
     stages: list[PlanStage] = Field(title="阶段计划", description="每个阶段一行")
     evaluation_method: Text = Field(title="评估成效方法")
     signed_by_guardian: YesNo = Field(False, title="由监护人签署")

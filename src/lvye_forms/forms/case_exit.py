@@ -50,7 +50,9 @@ class CaseReferral(_CaseDocument):
 
     def check(self, checks: Checks) -> None:
         if not self.client_consent:
-            checks.add("client_consent", Code.CONDITIONAL, reason="转介须得到服务对象（或监护人）同意")
+            checks.add(
+                "client_consent", Code.CONDITIONAL, reason="转介须得到服务对象（或监护人）同意"
+            )
         checks.order("consent_date", "referral_date")
 
     examples = (
@@ -114,7 +116,9 @@ class ExitApplication(_CaseDocument):
     received_date: Date = Field(title="社工接收日期")
 
     def check(self, checks: Checks) -> None:
-        checks.required_when("reason_detail", self.reason is ExitReason.OTHER, "退出原因为“其他”，须说明")
+        checks.required_when(
+            "reason_detail", self.reason is ExitReason.OTHER, "退出原因为“其他”，须说明"
+        )
         for field in ("guardian_name", "guardian_consent"):
             checks.required_when(field, self.lacks_capacity, "服务对象缺乏行为能力，须有监护人同意")
         checks.order("application_date", "received_date")
@@ -169,9 +173,17 @@ class TerminationNotice(_CaseDocument):
 
     def check(self, checks: Checks) -> None:
         if self.termination_date <= self.notice_date:
-            checks.add("termination_date", Code.CONDITIONAL, reason="终止服务日期须晚于通知日期，给服务对象留出通知期")
+            checks.add(
+                "termination_date",
+                Code.CONDITIONAL,
+                reason="终止服务日期须晚于通知日期，给服务对象留出通知期",
+            )
         if self.reason is TerminationReason.DANGER and not self.conference_held:
-            checks.add("conference_held", Code.CONDITIONAL, reason="因行为构成危险而终止服务，须先与督导召开个案会议")
+            checks.add(
+                "conference_held",
+                Code.CONDITIONAL,
+                reason="因行为构成危险而终止服务，须先与督导召开个案会议",
+            )
         checks.required_when("referral_to", self.referral_offered, "提供转介，须填写转介机构")
 
     examples = (
@@ -300,7 +312,11 @@ class CaseClosing(_CaseDocument):
         "结案原因为 3、4、5 时须转介，并填写转介机构和转介日期",
     )
     signatures = ("负责社工|closing_date", "督导|supervisor_date")
-    sections = {"closing_reason": "结案原因", "goal_summary": "服务成效评估", "supervisor_opinion": "督导审批"}
+    sections = {
+        "closing_reason": "结案原因",
+        "goal_summary": "服务成效评估",
+        "supervisor_opinion": "督导审批",
+    }
 
     intake_date: Date = Field(title="接案日期")
     closing_date: Date = Field(title="结案日期")
@@ -320,7 +336,9 @@ class CaseClosing(_CaseDocument):
         checks.order("closing_date", "supervisor_date")
         needs = self.closing_reason.needs_referral
         for field in ("referral_to", "referral_date"):
-            checks.required_when(field, needs, "结案原因为 3、4、5，须为服务对象转介到合适的机构或社工")
+            checks.required_when(
+                field, needs, "结案原因为 3、4、5，须为服务对象转介到合适的机构或社工"
+            )
 
     examples = (
         {

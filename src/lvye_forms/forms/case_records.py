@@ -31,7 +31,9 @@ class _ContactRecord(FormModel):
     contact_time: ShortText | None = Field(None, title="时间", description="如 15:00-16:00")
     place: ShortText = Field(title="地点")
     method: ContactMethod = Field(title="跟进方式")
-    participants: ShortText | None = Field(None, title="参与人员", description="除服务对象外在场的人")
+    participants: ShortText | None = Field(
+        None, title="参与人员", description="除服务对象外在场的人"
+    )
     session_goal: Text = Field(title="本次目标")
     next_date: CnDate | None = Field(None, title="下次跟进日期")
     next_place: ShortText | None = Field(None, title="下次跟进地点")
@@ -91,7 +93,9 @@ class CaseNoteProcess(_ContactRecord):
     )
     sections = {"session_goal": "会谈过程"}
 
-    process: Text = Field(title="会谈过程记录", description="服务对象的语言表现，按对话顺序详细记录")
+    process: Text = Field(
+        title="会谈过程记录", description="服务对象的语言表现，按对话顺序详细记录"
+    )
     nonverbal: Text = Field(title="非言语表现", description="表情、动作、语气等")
     worker_handling: Text = Field(title="社工的处理", description="所用技巧及其用意")
     worker_feelings: Text = Field(title="社工的感受和反应")
@@ -144,7 +148,11 @@ class CaseStageReview(FormModel):
     sources = ("000 附件1 第五步",)
     rules = ("检讨日期不早于接案日期", "检讨期间的结束日期不早于开始日期")
     signatures = ("负责社工|review_date", "督导")
-    sections = {"new_needs": "一、服务对象的新需求或需求改变", "goals": "二、目标达成情况", "next_plan": "三、下一阶段计划"}
+    sections = {
+        "new_needs": "一、服务对象的新需求或需求改变",
+        "goals": "二、目标达成情况",
+        "next_plan": "三、下一阶段计划",
+    }
 
     review_id: ShortText = Field(title="检讨编号", description="如 GA-2023-009-R1")
     case_id: ShortText = Field(title="个案编号")
@@ -176,8 +184,16 @@ class CaseStageReview(FormModel):
             "review_date": "2024-05-20",
             "new_needs": "服务对象已找到工作，新需求为平衡工作与照顾患病母亲的时间。",
             "goals": [
-                {"goal": "稳定情绪，减少焦虑发作", "attainment": "大部分达到", "evidence": "焦虑量表得分由28降至15。"},
-                {"goal": "重建社会支持网络", "attainment": "部分达到", "evidence": "参加互助小组，与两名组员保持联系。"},
+                {
+                    "goal": "稳定情绪，减少焦虑发作",
+                    "attainment": "大部分达到",
+                    "evidence": "焦虑量表得分由28降至15。",
+                },
+                {
+                    "goal": "重建社会支持网络",
+                    "attainment": "部分达到",
+                    "evidence": "参加互助小组，与两名组员保持联系。",
+                },
             ],
             "next_plan": "每月面谈一次；链接居家养老资源减轻照顾压力；三个月后评估是否结案。",
             "supervisor_opinion": "同意继续跟进，重点处理照顾者压力。",
@@ -237,7 +253,11 @@ class ProblemScale(FormModel):
     def template_extras(self) -> dict[str, str]:
         before = sum(r.baseline for r in self.ratings)
         now = sum(r.current for r in self.ratings)
-        return {"baseline_total": str(before), "current_total": str(now), "change": f"{now - before:+d}"}
+        return {
+            "baseline_total": str(before),
+            "current_total": str(now),
+            "change": f"{now - before:+d}",
+        }
 
     examples = (
         {
@@ -249,9 +269,19 @@ class ProblemScale(FormModel):
             "assessment_date": "2024-06-20",
             "stage": "后测",
             "ratings": [
-                {"problem": "课堂注意力不集中", "baseline": "4", "current": "2", "note": "老师反馈明显改善"},
+                {
+                    "problem": "课堂注意力不集中",
+                    "baseline": "4",
+                    "current": "2",
+                    "note": "老师反馈明显改善",
+                },
                 {"problem": "与同学冲突", "baseline": "5", "current": "2"},
-                {"problem": "亲子沟通不良", "baseline": "4", "current": "3", "note": "母亲仍易急躁"},
+                {
+                    "problem": "亲子沟通不良",
+                    "baseline": "4",
+                    "current": "3",
+                    "note": "母亲仍易急躁",
+                },
             ],
             "conclusion": "三项问题均有改善，冲突次数由每周3–4次降至每月1次；亲子沟通需继续巩固。",
         },

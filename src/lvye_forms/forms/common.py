@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..fields import Choice
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    """Full years of age on `day`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class Sex(Choice):

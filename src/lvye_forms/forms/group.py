@@ -7,10 +7,24 @@ from decimal import Decimal
 from pydantic import Field
 
 from ..errors import Code
-from ..fields import Choice, CnDate, Count, Money, ShortText, Text
+from ..fields import (
+    ChineseID,
+    Choice,
+    CnDate,
+    Count,
+    Hours,
+    Money,
+    NumberList,
+    Phone,
+    ShortText,
+    Text,
+    YesNo,
+)
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
 from ..registry import register
+from ..render.xlsx import TableData
+from .common import Attainment, Sex, age_on
 
 
 class GroupType(Choice):
@@ -218,5 +232,471 @@ class GroupPlan(FormModel):
             ],
             "budget_total": "220",
             "evaluation": "前后测《儿童情绪管理量表》；每节观察记录；结束时组员满意度问卷。",
+        },
+    )
+
+
+class Selection(Choice):
+    """How places are given (001 第八条 四)."""
+
+    FIRST_COME = "先到先得"
+    LOTTERY = "抽签"
+    WORKER = "社工安排（特殊情况）"
+
+
+@register
+class GroupRegistration(FormModel):
+    """《小组报名表》: one applicant's registration for a group (000 附件2; 001 第八条 三)."""
+
+    form_id = "group_registration"
+    title = "小组报名表"
+    key_field = "registration_id"
+    name_field = "applicant_name"
+    area = "小组"
+    subject_type = "group"
+    subject_field = "group_id"
+    date_field = "registration_date"
+    sources = ("000 附件2 第一步(一)(1)", "001 第八条 二、三、四")
+    rules = (
+        "出生日期、性别须与身份证号一致",
+        "报名人未满18岁时须填写监护人并由监护人同意",
+    )
+    signatures = ("报名人|registration_date", "监护人", "负责社工")
+
+    registration_id: ShortText = Field(title="报名编号", description="如 XZ-2024-005-B03")
+    group_id: ShortText = Field(title="小组编号")
+    group_name: ShortText = Field(title="小组名称")
+    applicant_name: ShortText = Field(title="报名人姓名")
+    sex: Sex = Field(title="性别")
+    birth_date: Date = Field(title="出生日期")
+    id_number: ChineseID | None = Field(None, title="身份证号")
+    phone: Phone | None = Field(None, title="联系电话")
+    school_or_work: ShortText | None = Field(None, title="学校/单位")
+    reason: Text = Field(title="参加原因与期望")
+    guardian_name: ShortText | None = Field(None, title="监护人姓名")
+    guardian_phone: Phone | None = Field(None, title="监护人电话")
+    selection: Selection = Field(title="录取方式")
+    accepted: YesNo = Field(title="是否录取")
+    registration_date: Date = Field(title="报名日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.matches_id("id_number", "birth_date", "sex")
+        minor = age_on(self.birth_date, self.registration_date) < 18
+        for field in ("guardian_name", "guardian_phone"):
+            checks.required_when(field, minor, "报名人未满18岁，须由监护人同意并留下联系方式")
+
+    examples = (
+        {
+            "registration_id": "XZ-2024-005-B03",
+            "group_id": "XZ-2024-005",
+            "group_name": "“情绪小管家”儿童情绪管理成长小组",
+            "applicant_name": "李小明",
+            "sex": "男",
+            "birth_date": "2012-05-06",
+            "id_number": "441900201205060035",
+            "school_or_work": "主山小学五年级",
+            "reason": "想学会控制脾气，和同学好好相处。",
+            "guardian_name": "陈美玲",
+            "guardian_phone": "13802461357",
+            "selection": "先到先得",
+            "accepted": "是",
+            "registration_date": "2024-03-26",
+        },
+    )
+
+
+class SessionDate(FormPart):
+    number: Count = Field(title="节次")
+    date: CnDate = Field(title="日期")
+
+
+class MemberAttendance(FormPart):
+    name: ShortText = Field(title="组员姓名")
+    attended: NumberList = Field(title="出席节次", description="如 1、2、4；全部缺席留空")
+    note: ShortText | None = Field(None, title="备注")
+
+
+@register
+class GroupAttendance(FormModel):
+    """《小组点名表》: members × sessions, filled at the start of every session."""
+
+    form_id = "group_attendance"
+    title = "小组点名表"
+    kind = "xlsx"
+    key_field = "group_id"
+    name_field = "group_name"
+    area = "小组"
+    subject_type = "group"
+    sources = ("000 附件2 第三步",)
+    rules = ("出席节次只能是“节次日期”工作表中列出的节次",)
+    signatures = ("负责社工",)
+
+    group_id: ShortText = Field(title="小组编号")
+    group_name: ShortText = Field(title="小组名称")
+    worker_name: ShortText = Field(title="负责社工")
+    sessions: list[SessionDate] = Field(title="节次日期", description="每节一行")
+    members: list[MemberAttendance] = Field(title="组员出席", description="每位组员一行")
+
+    def check(self, checks: Checks) -> None:
+        checks.at_least("sessions", 1)
+        checks.at_least("members", 1)
+        known = {s.number for s in self.sessions}
+        for index, member in enumerate(self.members):
+            unknown = [n for n in member.attended if n not in known]
+            if unknown:
+                reason = f"第 {'、'.join(map(str, unknown))} 节不在节次日期表中"
+                checks.add_at(
+                    ("members", index, "attended"), member.attended, Code.CONDITIONAL, reason=reason
+                )
+
+    def table(self) -> TableData:
+        sessions = sorted(self.sessions, key=lambda s: s.number)
+        headers = ["序号", "组员姓名"] + [
+            f"第{s.number}节\n{s.date.month}月{s.date.day}日" for s in sessions
+        ]
+        headers += ["出席次数", "备注"]
+        rows = []
+        for index, member in enumerate(self.members, start=1):
+            marks = ["✓" if s.number in member.attended else "缺" for s in sessions]
+            rows.append([index, member.name, *marks, len(member.attended), member.note or ""])
+        per_session = [sum(s.number in m.attended for m in self.members) for s in sessions]
+        totals = ["", "出席人数", *per_session, sum(per_session), ""]
+        facts = [
+            ("小组名称", self.group_name),
+            ("小组编号", self.group_id),
+            ("负责社工", self.worker_name),
+        ]
+        return TableData(
+            headers=headers, rows=rows, totals=totals, facts=facts, signatures=list(self.signatures)
+        )
+
+    examples = (
+        {
+            "group_id": "XZ-2024-005",
+            "group_name": "“情绪小管家”儿童情绪管理成长小组",
+            "worker_name": "黄嘉欣",
+            "sessions": [
+                {"number": "1", "date": "2024-04-06"},
+                {"number": "2", "date": "2024-04-13"},
+                {"number": "3", "date": "2024-04-20"},
+                {"number": "4", "date": "2024-04-27"},
+            ],
+            "members": [
+                {"name": "李小明", "attended": "1-4"},
+                {"name": "周子涵", "attended": "1、2、4", "note": "第3节生病请假"},
+                {"name": "吴俊杰", "attended": "1、2、3、4"},
+                {"name": "郑可欣", "attended": "2、3、4", "note": "第2节起加入"},
+            ],
+        },
+    )
+
+
+@register
+class GroupSessionRecord(FormModel):
+    """《小组集会记录表》: written after every session."""
+
+    form_id = "group_session_record"
+    title = "小组集会记录表"
+    key_field = "record_id"
+    name_field = "group_name"
+    area = "小组"
+    subject_type = "group"
+    subject_field = "group_id"
+    date_field = "session_date"
+    sources = ("000 附件2 第三步",)
+    rules = ("出席人数不多于组员人数",)
+    signatures = ("负责社工|session_date", "督导")
+    sections = {
+        "session_goals": "本节内容",
+        "member_performance": "组员表现与小组动力",
+        "reflection": "检讨与跟进",
+    }
+
+    record_id: ShortText = Field(title="记录编号", description="小组编号加节次，如 XZ-2024-005-03")
+    group_id: ShortText = Field(title="小组编号")
+    group_name: ShortText = Field(title="小组名称")
+    worker_name: ShortText = Field(title="负责社工")
+    session_number: Count = Field(title="节次")
+    session_date: Date = Field(title="日期")
+    session_time: ShortText | None = Field(None, title="时间")
+    place: ShortText = Field(title="地点")
+    member_count: Count = Field(title="组员人数")
+    present: Count = Field(title="出席人数")
+    absent_names: ShortText | None = Field(None, title="缺席组员")
+    volunteers: Count = Field(0, title="义工人数")
+    session_goals: Text = Field(title="本节目标")
+    process: Text = Field(title="活动内容与过程")
+    member_performance: Text = Field(title="组员表现")
+    group_dynamics: Text = Field(title="小组动力")
+    goal_attainment: Text = Field(title="目标达成情况")
+    reflection: Text = Field(title="社工反思")
+    next_plan: Text | None = Field(None, title="下节安排")
+
+    def check(self, checks: Checks) -> None:
+        if self.present > self.member_count:
+            checks.add(
+                "present",
+                Code.INVALID,
+                reason=f"出席人数 {self.present} 多于组员人数 {self.member_count}",
+            )
+
+    examples = (
+        {
+            "record_id": "XZ-2024-005-03",
+            "group_id": "XZ-2024-005",
+            "group_name": "“情绪小管家”儿童情绪管理成长小组",
+            "worker_name": "黄嘉欣",
+            "session_number": "3",
+            "session_date": "2024-04-20",
+            "session_time": "14:30-16:00",
+            "place": "主山社区社工站活动室",
+            "member_count": "10",
+            "present": "9",
+            "absent_names": "周子涵（病假）",
+            "volunteers": "2",
+            "session_goals": "学习并练习两种情绪调节方法。",
+            "process": "热身游戏“情绪猜猜猜”；腹式呼吸练习；情境角色扮演“当我生气时”；分享与总结。",
+            "member_performance": "多数组员投入；吴俊杰在角色扮演中一度激动，经社工个别安抚后继续参与。",
+            "group_dynamics": "组员之间开始互相提醒“先深呼吸”，凝聚力增强。",
+            "goal_attainment": "9人均能示范腹式呼吸，7人能说出“暂停”方法的步骤。",
+            "reflection": "角色扮演情境宜更贴近学校生活；下节预留时间处理离别情绪。",
+            "next_plan": "第4节：回顾与分享，填写评估问卷。",
+        },
+    )
+
+
+class GoalResult(FormPart):
+    goal: Text = Field(title="目标")
+    attainment: Attainment = Field(title="达成情况")
+    evidence: Text | None = Field(None, title="依据")
+
+
+@register
+class GroupReport(FormModel):
+    """《小组报告》: written after the group ends."""
+
+    form_id = "group_report"
+    title = "小组报告"
+    key_field = "group_id"
+    name_field = "group_name"
+    area = "小组"
+    subject_type = "group"
+    date_field = "report_date"
+    sources = ("000 附件2 第三步",)
+    rules = ("实际节数不多于计划节数", "报告日期不早于结束日期")
+    signatures = ("负责社工|report_date", "督导")
+    sections = {
+        "goals": "目标达成情况",
+        "process_review": "小组过程回顾",
+        "reflection": "反思与建议",
+    }
+
+    group_id: ShortText = Field(title="小组编号")
+    group_name: ShortText = Field(title="小组名称")
+    worker_name: ShortText = Field(title="负责社工")
+    start_date: Date = Field(title="开始日期")
+    end_date: Date = Field(title="结束日期")
+    planned_sessions: Count = Field(title="计划节数")
+    held_sessions: Count = Field(title="实际节数")
+    members: Count = Field(title="组员人数")
+    average_attendance: ShortText = Field(title="平均出席率", description="如 90%")
+    volunteers_took_part: YesNo = Field(False, title="有义工参与")
+    goals: list[GoalResult] = Field(title="目标达成")
+    process_review: Text = Field(title="过程回顾")
+    member_changes: Text = Field(title="组员的改变")
+    evaluation_results: Text = Field(title="评估结果", description="问卷、量表等")
+    reflection: Text = Field(title="社工反思")
+    follow_up: Text | None = Field(None, title="跟进建议")
+    report_date: Date = Field(title="报告日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.order("start_date", "end_date")
+        checks.order("end_date", "report_date")
+        checks.at_least("goals", 1)
+        if self.held_sessions > self.planned_sessions:
+            checks.add(
+                "held_sessions", Code.INVALID, reason="实际节数多于计划节数，请同时修改小组计划书"
+            )
+
+    examples = (
+        {
+            "group_id": "XZ-2024-005",
+            "group_name": "“情绪小管家”儿童情绪管理成长小组",
+            "worker_name": "黄嘉欣",
+            "start_date": "2024-04-06",
+            "end_date": "2024-04-27",
+            "planned_sessions": "4",
+            "held_sessions": "4",
+            "members": "10",
+            "average_attendance": "92.5%",
+            "volunteers_took_part": "是",
+            "goals": [
+                {
+                    "goal": "提升识别和表达情绪的能力",
+                    "attainment": "完全达到",
+                    "evidence": "后测量表平均分提高6.2分",
+                },
+                {
+                    "goal": "学习情绪调节方法",
+                    "attainment": "大部分达到",
+                    "evidence": "8名组员能独立示范两种方法",
+                },
+            ],
+            "process_review": "第1–2节建立关系与认识情绪；第3节练习调节方法；第4节巩固与告别。",
+            "member_changes": "老师反馈组员课堂冲突减少；家长反映孩子在家会说出“我现在很生气”。",
+            "evaluation_results": "满意度问卷：非常满意7人、满意3人。",
+            "reflection": "角色扮演效果好；可增加家长参与环节。",
+            "follow_up": "暑期开展亲子沟通小组；2名组员转为个案跟进。",
+            "report_date": "2024-05-06",
+        },
+    )
+
+
+class FinanceLine(FormPart):
+    item: ShortText = Field(title="项目")
+    budgeted: Money = Field(title="预算（元）")
+    actual: Money = Field(title="实际支出（元）")
+    note: ShortText | None = Field(None, title="说明")
+
+
+class _FinanceReport(FormModel):
+    """A finance report: budget against actual, line by line, with totals that add up."""
+
+    kind = "xlsx"
+    totals = True
+    rules = (
+        "预算合计 = 各行预算之和；实际支出合计 = 各行实际支出之和",
+        "实际支出超出预算时须说明原因",
+    )
+    signatures = ("负责社工", "财务", "中心负责人审批")
+
+    lines: list[FinanceLine] = Field(title="收支明细", description="每个项目一行")
+    budget_total: Money = Field(title="预算合计（元）")
+    actual_total: Money = Field(title="实际支出合计（元）")
+    explanation: Text | None = Field(None, title="超支或结余说明")
+    report_date: Date = Field(title="报告日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.at_least("lines", 1)
+        budget = sum((line.budgeted for line in self.lines), Decimal("0.00"))
+        actual = sum((line.actual for line in self.lines), Decimal("0.00"))
+        if self.lines and budget != self.budget_total:
+            checks.add(
+                "budget_total",
+                Code.SUM,
+                expected=f"{budget:.2f}",
+                actual=f"{self.budget_total:.2f}",
+            )
+        if self.lines and actual != self.actual_total:
+            checks.add(
+                "actual_total",
+                Code.SUM,
+                expected=f"{actual:.2f}",
+                actual=f"{self.actual_total:.2f}",
+            )
+        checks.required_when(
+            "explanation", self.actual_total > self.budget_total, "实际支出超出预算，须说明原因"
+        )
+
+
+@register
+class GroupFinance(_FinanceReport):
+    """《小组财务报告》: after the group ends."""
+
+    form_id = "group_finance"
+    title = "小组财务报告"
+    key_field = "group_id"
+    name_field = "group_name"
+    area = "小组"
+    subject_type = "group"
+    date_field = "report_date"
+    sources = ("000 附件2 第三步",)
+
+    group_id: ShortText = Field(title="小组编号")
+    group_name: ShortText = Field(title="小组名称")
+    worker_name: ShortText = Field(title="负责社工")
+
+    examples = (
+        {
+            "group_id": "XZ-2024-005",
+            "group_name": "“情绪小管家”儿童情绪管理成长小组",
+            "worker_name": "黄嘉欣",
+            "lines": [
+                {"item": "活动物资（彩笔、画纸、卡片）", "budgeted": "60", "actual": "58.50"},
+                {"item": "组员小礼物", "budgeted": "150", "actual": "150"},
+                {"item": "评估问卷印刷", "budgeted": "10", "actual": "8", "note": "双面印刷"},
+            ],
+            "budget_total": "220",
+            "actual_total": "216.50",
+            "explanation": "结余 3.50 元，退回项目经费。",
+            "report_date": "2024-05-06",
+        },
+    )
+
+
+class VolunteerShift(FormPart):
+    name: ShortText = Field(title="义工姓名")
+    phone: Phone | None = Field(None, title="联系电话")
+    task: ShortText = Field(title="服务内容")
+    time_in: ShortText = Field(title="签到时间", description="如 14:00")
+    time_out: ShortText = Field(title="签退时间", description="如 16:30")
+    hours: Hours = Field(title="服务时数")
+
+
+@register
+class VolunteerSignin(FormModel):
+    """《义工报名签到表》: volunteers who served at a group session or activity."""
+
+    form_id = "volunteer_signin"
+    title = "义工报名签到表"
+    kind = "xlsx"
+    key_field = "signin_id"
+    name_field = "service_name"
+    area = "小组"
+    subject_type = "group"
+    subject_field = "service_id"
+    date_field = "service_date"
+    totals = True
+    sources = ("000 附件2 第三步",)
+    rules = ("至少一名义工",)
+    signatures = ("负责社工|service_date",)
+
+    signin_id: ShortText = Field(title="签到表编号", description="如 XZ-2024-005-Y03")
+    service_id: ShortText = Field(title="小组或活动编号")
+    service_name: ShortText = Field(title="小组或活动名称")
+    service_date: Date = Field(title="服务日期")
+    place: ShortText = Field(title="地点")
+    worker_name: ShortText = Field(title="负责社工")
+    volunteers: list[VolunteerShift] = Field(title="义工签到", description="每位义工一行")
+
+    def check(self, checks: Checks) -> None:
+        checks.at_least("volunteers", 1)
+
+    examples = (
+        {
+            "signin_id": "XZ-2024-005-Y03",
+            "service_id": "XZ-2024-005",
+            "service_name": "“情绪小管家”儿童情绪管理成长小组 第3节",
+            "service_date": "2024-04-20",
+            "place": "主山社区社工站活动室",
+            "worker_name": "黄嘉欣",
+            "volunteers": [
+                {
+                    "name": "梁嘉怡",
+                    "phone": "13531234567",
+                    "task": "协助角色扮演",
+                    "time_in": "14:00",
+                    "time_out": "16:30",
+                    "hours": "2.5",
+                },
+                {
+                    "name": "何俊",
+                    "phone": "13798765432",
+                    "task": "场地布置、拍照",
+                    "time_in": "13:45",
+                    "time_out": "16:30",
+                    "hours": "2.75",
+                },
+            ],
         },
     )

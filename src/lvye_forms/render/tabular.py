@@ -29,7 +29,17 @@ def table_data(record: FormModel) -> TableData:
     if custom is not None:
         return custom
     spec = form_spec(model)
-    facts = [(c.label, display(getattr(record, c.name))) for c in spec.columns]
+    # The identifying facts first (number, name, worker), the document's date last.
+    first = [model.key_field, model.name_field or "", "worker_name"]
+    ordered = sorted(
+        spec.columns,
+        key=lambda c: (
+            c.name not in first,
+            first.index(c.name) if c.name in first else 0,
+            c.name == model.date_field,
+        ),
+    )
+    facts = [(c.label, display(getattr(record, c.name))) for c in ordered]
     if not spec.parts:
         return TableData(headers=[], rows=[], facts=facts, signatures=list(model.signatures))
     part = spec.parts[0]

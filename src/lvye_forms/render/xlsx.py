@@ -51,11 +51,19 @@ def _column_widths(data: TableData) -> list[float]:
         cells = [row[index] for row in data.rows if index < len(row)]
         widest = max([_text_width(header), *(_text_width(c) for c in cells)], default=6)
         widths.append(float(min(max(widest + 2, 6), 40)))
+    # A narrow table is stretched to the page width so it prints like a form, not a strip.
+    total = sum(widths)
+    if 0 < total < _A4_PORTRAIT_WIDTH:
+        widths = [w * _A4_PORTRAIT_WIDTH / total for w in widths]
     return widths
 
 
 def _cell(sheet: Worksheet, row: int, column: int, value: Any, **style: Any) -> None:
     cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, float):
+        cell.number_format = "#,##0.00"
+    elif isinstance(value, str) and len(value) <= 2:
+        style.setdefault("alignment", Alignment(horizontal="center", vertical="center"))
     cell.font = style.get("font", Font(name=_FONT, size=10.5))
     cell.alignment = style.get("alignment", Alignment(vertical="center", wrap_text=True))
     if style.get("border", True):
@@ -94,6 +102,8 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
         row += 1
     row += 1
     header_row = row
+    header_lines = max((str(h).count("\n") + 1 for h in data.headers), default=1)
+    sheet.row_dimensions[row].height = 16 * header_lines + 4
     for column, header in enumerate(data.headers, start=1):
         _cell(
             sheet,
@@ -106,6 +116,7 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
         )
     for values in data.rows:
         row += 1
+        sheet.row_dimensions[row].height = 20  # room to write by hand on the printed sheet
         for column, value in enumerate(values, start=1):
             _cell(sheet, row, column, value)
     if data.totals is not None:
