@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -28,7 +29,16 @@ def normalise_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(item.filename, date_time=_FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
+            blob = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                # openpyxl stamps the save time here; a document's content, not its save
+                # time, decides whether it changed.
+                blob = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    blob,
+                )
+            target.writestr(info, blob)
     return out.getvalue()
 
 
