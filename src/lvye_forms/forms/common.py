@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from ..fields import Choice
+from pydantic import Field
+
+from ..errors import Code
+from ..fields import Choice, Money, ShortText, Text
+from ..fields import PastDate as Date
+from ..model import Checks, FormModel, FormPart
 
 
 def age_on(born: dt.date, day: dt.date) -> int:
@@ -63,3 +69,50 @@ class ContactMethod(Choice):
     ONLINE = "网络/微信"
     SCHOOL_VISIT = "学校探访"
     OTHER = "其他"
+
+
+class FinanceLine(FormPart):
+    item: ShortText = Field(title="项目")
+    budgeted: Money = Field(title="预算（元）")
+    actual: Money = Field(title="实际支出（元）")
+    note: ShortText | None = Field(None, title="说明")
+
+
+class FinanceReport(FormModel):
+    """A finance report: budget against actual, line by line, with totals that add up."""
+
+    kind = "xlsx"
+    totals = True
+    rules = (
+        "预算合计 = 各行预算之和；实际支出合计 = 各行实际支出之和",
+        "实际支出超出预算时须说明原因",
+    )
+    signatures = ("负责社工", "财务", "中心负责人审批")
+
+    lines: list[FinanceLine] = Field(title="收支明细", description="每个项目一行")
+    budget_total: Money = Field(title="预算合计（元）")
+    actual_total: Money = Field(title="实际支出合计（元）")
+    explanation: Text | None = Field(None, title="超支或结余说明")
+    report_date: Date = Field(title="报告日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.at_least("lines", 1)
+        budget = sum((line.budgeted for line in self.lines), Decimal("0.00"))
+        actual = sum((line.actual for line in self.lines), Decimal("0.00"))
+        if self.lines and budget != self.budget_total:
+            checks.add(
+                "budget_total",
+                Code.SUM,
+                expected=f"{budget:.2f}",
+                actual=f"{self.budget_total:.2f}",
+            )
+        if self.lines and actual != self.actual_total:
+            checks.add(
+                "actual_total",
+                Code.SUM,
+                expected=f"{actual:.2f}",
+                actual=f"{self.actual_total:.2f}",
+            )
+        checks.required_when(
+            "explanation", self.actual_total > self.budget_total, "实际支出超出预算，须说明原因"
+        )

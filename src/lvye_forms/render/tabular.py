@@ -24,10 +24,13 @@ def _cell(value: Any) -> Any:
 
 
 def table_data(record: FormModel) -> TableData:
-    model = type(record)
+    """The form's own table if it lays one out, the standard table otherwise."""
     custom = record.table()
-    if custom is not None:
-        return custom
+    return custom if custom is not None else standard_table(record)
+
+
+def standard_table(record: FormModel) -> TableData:
+    model = type(record)
     spec = form_spec(model)
     # The identifying facts first (number, name, worker), the document's date last.
     first = [model.key_field, model.name_field or "", "worker_name"]
