@@ -51,10 +51,13 @@ def list_command() -> None:
     \b
     Example: lvye-forms list
     """
-    table = Table("编号 id", "表单名称", "类别", "输出")
+    # Plain lines, grouped by service area: readable in any terminal width and easy to grep.
+    area = None
     for model in api.list_forms():
-        table.add_row(model.form_id, f"《{model.title}》", model.area, model.kind.upper())
-    console.print(table)
+        if model.area != area:
+            area = model.area
+            console.print(f"\n[bold]{escape(area)}[/bold]")
+        console.print(f"  {model.form_id:<28} 《{escape(model.title)}》 {model.kind.upper()}")
 
 
 @main.command()

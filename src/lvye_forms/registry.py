@@ -39,9 +39,15 @@ def _load() -> None:
         importlib.import_module(f"lvye_forms.forms.{module.name}")
 
 
+AREA_ORDER = ("个案", "小组", "社区", "居家养老", "残疾人康复", "监控", "广州标准")
+
+
 def all_forms() -> list[type[FormModel]]:
+    """Every form, grouped by service area in the order of the procedures."""
     _load()
-    return list(_FORMS.values())
+    forms = list(_FORMS.values())
+    rank = {area: i for i, area in enumerate(AREA_ORDER)}
+    return sorted(forms, key=lambda m: rank.get(m.area, len(rank)))
 
 
 class UnknownForm(KeyError):
