@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, PlainSerializer, ValidationInfo, WithJsonSchema
 
@@ -428,9 +428,10 @@ def _split_choices(value: Any) -> Any:
     return [part for part in re.split(r"[、,，;；/\n]+", str(value)) if part.strip()]
 
 
-def choices_of(enum: type[Choice]) -> Any:
-    """The annotation for a cell holding several labels of `enum`, separated by 、."""
-    return Annotated[list[enum], BeforeValidator(_split_choices)]  # type: ignore[valid-type]
+ChoiceT = TypeVar("ChoiceT", bound=Choice)
+
+Several = Annotated[list[ChoiceT], BeforeValidator(_split_choices)]
+"""``Several[SomeChoice]``: a cell holding several labels of the choice, separated by 、."""
 
 
 def _number_list(value: Any) -> Any:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from ..errors import Code
-from ..fields import Choice, CnDate, Count, Money, Phone, ShortText, Text, YesNo, choices_of
+from ..fields import Choice, CnDate, Count, Money, Phone, Several, ShortText, Text, YesNo
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
 from ..registry import register
@@ -78,7 +78,7 @@ class ActivityReport(FormModel):
     finance_note: Text | None = Field(None, title="财务说明", description="超支或结余的原因")
     reflection: Text = Field(title="反思")
     follow_up: Text = Field(title="跟进计划")
-    attachments: choices_of(ReportAttachment) = Field(  # type: ignore[valid-type]
+    attachments: Several[ReportAttachment] = Field(
         default_factory=list, title="附件", description="可多选，用顿号“、”分隔"
     )
     other_attachments: ShortText | None = Field(None, title="其他附件")

@@ -5,7 +5,19 @@ from __future__ import annotations
 from pydantic import Field
 
 from ..errors import Code
-from ..fields import ChineseID, Choice, Phone, ShortText, Text, YesNo, choices_of
+from ..fields import (
+    ChineseID,
+    Choice,
+    CnDate,
+    Hours,
+    Money,
+    Month,
+    Phone,
+    Several,
+    ShortText,
+    Text,
+    YesNo,
+)
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
 from ..registry import register
@@ -81,7 +93,7 @@ class EldercareApproval(FormModel):
     phone: Phone = Field(title="联系电话")
     family_members: list[FamilyMember] = Field(default_factory=list, title="家庭成员")
     illnesses: Text = Field(title="疾病情况", description="主要疾病、用药、自理能力；无则填“无”")
-    service_needs: choices_of(ServiceNeed) = Field(  # type: ignore[valid-type]
+    service_needs: Several[ServiceNeed] = Field(
         title="服务需求", description="可多选，用顿号“、”分隔"
     )
     service_needs_detail: Text | None = Field(None, title="服务需求说明")
@@ -205,5 +217,255 @@ class EldercareApproval(FormModel):
             "application_date": "2024-06-12",
             "village_opinion": "情况属实，同意上报。",
             "village_date": "2024-06-14",
+        },
+    )
+
+
+class LivingArrangement(Choice):
+    ALONE = "独居"
+    WITH_SPOUSE = "与配偶同住"
+    WITH_CHILDREN = "与子女同住"
+    OTHER = "其他"
+
+
+class SelfCare(Choice):
+    FULL = "完全自理"
+    PARTIAL = "部分自理"
+    NONE = "不能自理"
+
+
+@register
+class EldercareNeeds(FormModel):
+    """《居家养老服务对象需求评估表》: the station's assessment of an elder's needs."""
+
+    form_id = "eldercare_needs"
+    title = "居家养老服务对象需求评估表"
+    key_field = "application_id"
+    name_field = "elder_name"
+    area = "居家养老"
+    subject_type = "elder"
+    date_field = "assessment_date"
+    sources = ("000 第一章 六(一)", "000 第三章 五(一)2")
+    rules = (
+        "出生日期、性别须与身份证号一致",
+        "评估日期不早于申请日期（站点须在申请后一周内评估，由完整性检查核对）",
+    )
+    signatures = ("评估人|assessment_date", "服务对象或家属")
+    sections = {"living": "居住与健康", "needs": "服务需求", "recommendation": "评估意见"}
+
+    application_id: ShortText = Field(title="申请编号", description="与审批表的申请编号相同")
+    elder_name: ShortText = Field(title="姓名")
+    sex: Sex = Field(title="性别")
+    birth_date: Date = Field(title="出生日期")
+    id_number: ChineseID = Field(title="身份证号")
+    phone: Phone | None = Field(None, title="联系电话")
+    station: ShortText = Field(title="评估站点", description="村（社区）居家养老服务站")
+    assessor: ShortText = Field(title="评估人")
+    request_date: Date = Field(title="申请日期")
+    assessment_date: Date = Field(title="评估日期")
+    living: LivingArrangement = Field(title="居住情况")
+    self_care: SelfCare = Field(title="自理能力")
+    health: Text = Field(title="健康状况")
+    economic: Text = Field(title="经济状况")
+    family_support: Text = Field(title="家庭支持")
+    needs: Several[ServiceNeed] = Field(title="服务需求", description="可多选，用顿号“、”分隔")
+    needs_detail: Text | None = Field(None, title="需求说明")
+    recommendation: Text = Field(title="建议服务内容")
+    hours_per_month: Hours = Field(title="建议每月服务时数")
+
+    def check(self, checks: Checks) -> None:
+        checks.matches_id("id_number", "birth_date", "sex")
+        checks.order("request_date", "assessment_date")
+
+    examples = (
+        {
+            "application_id": "JJ-2024-0103",
+            "elder_name": "王秀英",
+            "sex": "女",
+            "birth_date": "1952-03-15",
+            "id_number": "441900195203150020",
+            "phone": "0769-22668899",
+            "station": "西正社区居家养老服务站",
+            "assessor": "罗晓燕",
+            "request_date": "2024-05-06",
+            "assessment_date": "2024-05-09",
+            "living": "独居",
+            "self_care": "部分自理",
+            "health": "高血压、膝关节退行性病变，行走需拄拐。",
+            "economic": "低保对象，每月领取低保金及养老金。",
+            "family_support": "一子一女均在外地工作，每月回来探望一次。",
+            "needs": "生活照料、家政服务、精神慰藉",
+            "needs_detail": "买菜、打扫卫生、陪同复诊；希望有人聊天。",
+            "recommendation": "每周上门3次，每次2小时：生活照料、家政服务；社工每月探访一次。",
+            "hours_per_month": "24",
+        },
+    )
+
+
+@register
+class EldercareAgreement(FormModel):
+    """《东莞市居家养老服务协议书》: the agency, the elder and the caregiver (three parties)."""
+
+    form_id = "eldercare_agreement"
+    title = "东莞市居家养老服务协议书"
+    key_field = "agreement_id"
+    name_field = "elder_name"
+    area = "居家养老"
+    subject_type = "elder"
+    subject_field = "application_id"
+    date_field = "signed_date"
+    sources = ("000 第三章 五(一)6",)
+    rules = (
+        "核准后签订：签订日期不早于核准日期",
+        "服务结束日期不早于开始日期",
+        "长者与护工的身份证号须有效",
+    )
+    signatures = (
+        "甲方（服务机构）代表|signed_date",
+        "乙方（服务对象）|signed_date",
+        "丙方（护工）|signed_date",
+    )
+    sections = {
+        "elder_name": "乙方（服务对象）",
+        "caregiver_name": "丙方（护工）",
+        "services": "服务内容",
+        "terms": "协议条款",
+    }
+
+    agreement_id: ShortText = Field(title="协议编号")
+    application_id: ShortText = Field(title="申请编号")
+    agency_representative: ShortText = Field(title="甲方代表")
+    elder_name: ShortText = Field(title="乙方姓名")
+    elder_id_number: ChineseID = Field(title="乙方身份证号")
+    elder_address: ShortText = Field(title="乙方住址")
+    elder_phone: Phone = Field(title="乙方电话")
+    caregiver_name: ShortText = Field(title="丙方姓名")
+    caregiver_id_number: ChineseID = Field(title="丙方身份证号")
+    caregiver_phone: Phone = Field(title="丙方电话")
+    services: Several[ServiceNeed] = Field(title="服务项目", description="可多选，用顿号“、”分隔")
+    hours_per_month: Hours = Field(title="每月服务时数")
+    monthly_subsidy: Money = Field(title="每月补助金额（元）")
+    start_date: CnDate = Field(title="服务开始日期")
+    end_date: CnDate = Field(title="服务结束日期")
+    approval_date: Date = Field(title="核准日期", description="市民政局核准日期")
+    terms: Text = Field(
+        title="其他约定",
+        description="如 服务时间调整须提前一天通知；护工须遵守保密原则",
+    )
+    signed_date: Date = Field(title="签订日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.order("approval_date", "signed_date")
+        checks.order("start_date", "end_date")
+
+    examples = (
+        {
+            "agreement_id": "XY-2024-0103",
+            "application_id": "JJ-2024-0103",
+            "agency_representative": "林慧敏",
+            "elder_name": "王秀英",
+            "elder_id_number": "441900195203150020",
+            "elder_address": "东莞市莞城区西正路23号3楼",
+            "elder_phone": "0769-22668899",
+            "caregiver_name": "罗秀兰",
+            "caregiver_id_number": "441900197508084115",
+            "caregiver_phone": "13712345678",
+            "services": "生活照料、家政服务",
+            "hours_per_month": "24",
+            "monthly_subsidy": "600",
+            "start_date": "2024-06-10",
+            "end_date": "2025-06-09",
+            "approval_date": "2024-06-03",
+            "terms": "服务时间为每周一、三、五上午；调整须提前一天通知。护工须遵守保密原则，不得收取乙方任何财物。",
+            "signed_date": "2024-06-06",
+        },
+    )
+
+
+class CareVisit(FormPart):
+    date: CnDate = Field(title="服务日期")
+    application_id: ShortText = Field(title="申请编号")
+    elder_name: ShortText = Field(title="服务对象")
+    services: ShortText = Field(title="服务内容")
+    hours: Hours = Field(title="时数")
+
+
+@register
+class CaregiverLog(FormModel):
+    """《居家养老护工服务记录本》: one caregiver's visits in one month, approved by the head."""
+
+    form_id = "caregiver_log"
+    title = "居家养老护工服务记录本"
+    kind = "xlsx"
+    key_field = "log_id"
+    name_field = "caregiver_name"
+    area = "居家养老"
+    subject_type = "caregiver"
+    subject_field = "caregiver_name"
+    date_field = "approved_date"
+    totals = True
+    sources = ("000 第一章 六(三)",)
+    rules = ("每条服务日期须在记录月份之内", "中心负责人核准日期不早于记录月份的最后一次服务")
+    signatures = ("护工", "中心负责人核准|approved_date")
+
+    log_id: ShortText = Field(title="记录编号", description="如 HG-罗秀兰-2024-06")
+    caregiver_name: ShortText = Field(title="护工姓名")
+    centre: ShortText = Field(title="居家养老服务中心")
+    month: Month = Field(title="月份")
+    visits: list[CareVisit] = Field(title="服务记录", description="每次上门一行")
+    approved_by: ShortText | None = Field(None, title="核准人")
+    approved_date: Date | None = Field(None, title="核准日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.at_least("visits", 1)
+        for index, visit in enumerate(self.visits):
+            if f"{visit.date.year:04d}-{visit.date.month:02d}" != self.month:
+                checks.add_at(
+                    ("visits", index, "date"),
+                    visit.date,
+                    Code.CONDITIONAL,
+                    reason=f"服务日期不在 {self.month} 月内",
+                )
+        if self.visits and self.approved_date is not None:
+            last = max(v.date for v in self.visits)
+            if self.approved_date < last:
+                checks.add(
+                    "approved_date",
+                    Code.DATE_ORDER,
+                    other="最后一次服务",
+                    other_value=last.isoformat(),
+                )
+
+    examples = (
+        {
+            "log_id": "HG-罗秀兰-2024-06",
+            "caregiver_name": "罗秀兰",
+            "centre": "莞城街道居家养老服务中心",
+            "month": "2024-06",
+            "visits": [
+                {
+                    "date": "2024-06-10",
+                    "application_id": "JJ-2024-0103",
+                    "elder_name": "王秀英",
+                    "services": "买菜、打扫",
+                    "hours": "2",
+                },
+                {
+                    "date": "2024-06-12",
+                    "application_id": "JJ-2024-0103",
+                    "elder_name": "王秀英",
+                    "services": "陪同复诊",
+                    "hours": "3",
+                },
+                {
+                    "date": "2024-06-14",
+                    "application_id": "JJ-2024-0117",
+                    "elder_name": "陈国华",
+                    "services": "康复按摩、助浴",
+                    "hours": "1.5",
+                },
+            ],
+            "approved_by": "林慧敏",
+            "approved_date": "2024-07-02",
         },
     )
