@@ -350,6 +350,8 @@ class GroupAttendance(FormModel):
                 )
 
     def table(self) -> TableData:
+        from ..render.tabular import signature_lines  # imported here: tabular imports the models
+
         sessions = sorted(self.sessions, key=lambda s: s.number)
         headers = ["序号", "组员姓名"] + [
             f"第{s.number}节\n{s.date.month}月{s.date.day}日" for s in sessions
@@ -367,7 +369,7 @@ class GroupAttendance(FormModel):
             ("负责社工", self.worker_name),
         ]
         return TableData(
-            headers=headers, rows=rows, totals=totals, facts=facts, signatures=list(self.signatures)
+            headers=headers, rows=rows, totals=totals, facts=facts, signatures=signature_lines(self)
         )
 
     examples = (

@@ -23,6 +23,15 @@ def _cell(value: Any) -> Any:
     return display(value)
 
 
+def signature_lines(record: FormModel) -> list[tuple[str, str]]:
+    """(who, date) for each of the form's signatures: "负责社工|report_date" prints that date."""
+    lines = []
+    for signature in type(record).signatures:
+        who, _, field = signature.partition("|")
+        lines.append((who, display(getattr(record, field)) if field else ""))
+    return lines
+
+
 def table_data(record: FormModel) -> TableData:
     """The form's own table if it lays one out, the standard table otherwise."""
     custom = record.table()
@@ -44,7 +53,7 @@ def standard_table(record: FormModel) -> TableData:
     )
     facts = [(c.label, display(getattr(record, c.name))) for c in ordered]
     if not spec.parts:
-        return TableData(headers=[], rows=[], facts=facts, signatures=list(model.signatures))
+        return TableData(headers=[], rows=[], facts=facts, signatures=signature_lines(record))
     part = spec.parts[0]
     items = getattr(record, part.name)
     headers = [f.label for f in part.fields]
@@ -53,10 +62,10 @@ def standard_table(record: FormModel) -> TableData:
     if model.totals:
         totals = []
         for index, column in enumerate(part.fields):
-            if column.kind in ("count", "money"):
+            if column.kind in ("count", "money", "hours"):
                 totals.append(_cell(sum((getattr(i, column.name) or 0 for i in items), 0)))
             else:
                 totals.append("合计" if index == 0 else "")
     return TableData(
-        headers=headers, rows=rows, totals=totals, facts=facts, signatures=list(model.signatures)
+        headers=headers, rows=rows, totals=totals, facts=facts, signatures=signature_lines(record)
     )

@@ -36,7 +36,7 @@ class TableData:
     rows: list[list[Any]]
     totals: list[Any] | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)  # label, value above the table
-    signatures: list[str] = field(default_factory=list)  # e.g. 填表人, 中心负责人审批
+    signatures: list[tuple[str, str]] = field(default_factory=list)  # (who, date or "")
 
 
 def _text_width(value: Any) -> int:
