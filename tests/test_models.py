@@ -142,3 +142,29 @@ def test_other_entitlement_needs_a_certificate_name():
 def test_id_number_is_required_and_checked_against_birth_date():
     assert errors_of("eldercare_approval", id_number="") == {(("id_number",), "missing")}
     assert errors_of("eldercare_approval", birth_date="1952-03-14") == {(("birth_date",), "lvye.id_mismatch")}
+
+
+@pytest.mark.parametrize("model", all_forms(), ids=lambda m: m.form_id)
+def test_multi_choice_labels_do_not_contain_the_separator(model):
+    from lvye_forms.registry import spec
+
+    form = spec(model.form_id)
+    for column in [*form.columns, *(f for p in form.parts for f in p.fields)]:
+        if column.kind == "choices":
+            for label in column.choices:
+                assert not set(label) & set("、,，;；/\n"), f"{column.label}: {label}"
+
+
+def test_rehab_admission_rules_give_reasons():
+    found = errors_of("rehab_trainee_assessment", 1, decision="录取", refusal_reason="")
+    assert (("decision",), "lvye.conditional") in found
+    assert errors_of("rehab_trainee_assessment", 0, adl_score="40") == {(("decision",), "lvye.conditional")}
+    assert errors_of("rehab_trainee_assessment", 0, infectious_disease="是") == {(("decision",), "lvye.conditional")}
+    assert errors_of("rehab_trainee_assessment", 0, mental_state_stable="否") == {(("decision",), "lvye.conditional")}
+    assert errors_of("rehab_trainee_assessment", 1, refusal_reason="") == {(("refusal_reason",), "lvye.conditional")}
+    with pytest.raises(ValidationError) as caught:
+        validate("rehab_trainee_assessment", 0, adl_score="40", infectious_disease="是")
+    message = caught.value.errors()[0]["msg"]
+    assert "ADL评分 40 分，低于 45 分" in message and "传染病" in message
+    refused = validate("rehab_trainee_assessment", 1)
+    assert refused.unmet_conditions() == ["年龄 63 岁，不在 16–55 岁之间"]

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import __version__
+from .archive import Unplaced, scan
 from .errors import Code, Problem, message
 from .ingest.annotate import annotated_copy
 from .ingest.records import FormReader, translate
@@ -32,6 +33,7 @@ from .render.tabular import table_data
 from .render.xlsx import render_table
 from .report import DocumentResult, FileReport
 from .schema import FormSpec
+from .stats import service_statistics
 
 DEFAULT_AGENCY = "东莞市绿叶社会工作服务中心"
 ANNOTATED_SUFFIX = "-待修改"
@@ -258,3 +260,24 @@ def write_input_workbook(
 def describe(form_id: str) -> FormSpec:
     """The columns, list parts and rules of a form (see `schema.FormSpec`)."""
     return spec(form_id)
+
+
+# --- monthly statistics ------------------------------------------------------------------
+
+
+def monthly_statistics(
+    archive: Path, month: str, service_point: str
+) -> tuple[FormModel, list[Unplaced]]:
+    """《社工服务统计表》 for `month` (2024-10) computed from the documents under `archive`,
+    and the files that could not be read or placed (they are not counted)."""
+    documents, unplaced = scan(archive)
+    return service_statistics(documents, month, service_point), unplaced
+
+
+def write_document(
+    record: FormModel, outdir: Path, *, agency: str | None = None, overwrite: bool = False
+) -> DocumentResult:
+    """Render one record into `outdir` (kept if a different file is there, unless `overwrite`)."""
+    report = FileReport(input=outdir)
+    _write_document(record, outdir, agency or DEFAULT_AGENCY, overwrite, report)
+    return report.documents[0]

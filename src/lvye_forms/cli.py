@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, api
-from .fields import mask_id, mask_phone
+from .fields import Month, mask_id, mask_phone
 from .registry import UnknownForm, get_form, spec
 from .render.embed import NoEmbeddedData
 from .render.output import WriteStatus
@@ -290,6 +291,53 @@ def _mask_value(kind: str, value: Any) -> Any:
     if kind not in PERSONAL_KINDS or not value:
         return value
     return mask_id(value) if kind == "id" else mask_phone(value)
+
+
+@main.command()
+@click.argument("archive", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--month", required=True, help="统计月份，如 2024-10")
+@click.option("--service-point", required=True, help="服务点名称，印在表头")
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--agency", envvar="LVYE_FORMS_AGENCY", default=None, help="机构名称")
+@click.option("--overwrite", is_flag=True, help="输出文件已存在且内容不同时覆盖")
+def stats(
+    archive: Path, month: str, service_point: str, outdir: Path, agency: str | None, overwrite: bool
+) -> None:
+    """从档案中的记录统计《社工服务统计表》。Compute the month's service statistics.
+
+    Counts cases, contacts, group sessions, activities and volunteer hours per worker from the
+    documents under ARCHIVE that carry their data, and writes the statistics workbook.
+
+    \b
+    Example: lvye-forms stats 档案/主山社工站 --month 2024-10 --service-point 主山社工站 -o 报表
+    """
+    try:
+        month = TypeAdapter(Month).validate_python(month)
+    except ValidationError:
+        raise click.UsageError("月份格式应为 2024-10") from None
+    record, unplaced = api.monthly_statistics(archive, month, service_point)
+    result = api.write_document(record, outdir, agency=agency, overwrite=overwrite)
+    table = Table("社工", "在案", "新开", "结案", "跟进", "小组节数", "活动", "义工时数")
+    for row in record.rows:  # type: ignore[attr-defined]
+        table.add_row(
+            row.worker,
+            str(row.open_cases),
+            str(row.new_cases),
+            str(row.closed_cases),
+            str(row.case_contacts),
+            str(row.group_sessions),
+            str(row.activities),
+            str(row.volunteer_hours),
+        )
+    console.print(table)
+    if result.status is WriteStatus.KEPT:
+        console.print(f"[red]文件已存在且内容不同，未覆盖：{escape(str(result.path))}[/red]")
+        sys.exit(1)
+    console.print(f"已生成：{escape(str(result.path))}")
+    if unplaced:
+        console.print(
+            f"[yellow]{len(unplaced)} 个文件无法识别，未计入统计（用 lvye-forms check 查看详情）[/yellow]"
+        )
 
 
 if __name__ == "__main__":
