@@ -261,7 +261,8 @@ def generic(form_id: str):  # type: ignore[no-untyped-def]
 
     form = spec(form_id)
     model = form.model
-    document = new_document()
+    script = getattr(model, "script", "hans")
+    document = new_document(script)
     title_block(document, model.title, form.key.label, f"{{{{ {form.key.name} }}}}")
     parts = {p.name: p for p in form.parts}
     sections = dict(getattr(model, "sections", {}))
@@ -305,7 +306,7 @@ def generic(form_id: str):  # type: ignore[no-untyped-def]
             wide_row(t, column.label, _value_tag(column), min_height_cm=1.2 if column.kind == "longtext" else 0)
     flush()
     signers = list(getattr(model, "signatures", ())) or ["负责社工"]
-    signature_line(document, *[_signer(s) for s in signers])
+    signature_line(document, *[_signer(s) for s in signers], script=script)
     return document
 
 

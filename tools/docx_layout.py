@@ -37,7 +37,14 @@ def _set_fonts(rpr, east_asian: str, latin: str = LATIN_FONT) -> None:  # type: 
         fonts.set(qn(attribute), value)
 
 
-def new_document() -> Document:  # type: ignore[valid-type]
+# The words the layout itself prints, in simplified or traditional characters.
+CHROME = {
+    "hans": {"page": ("第 ", " 页，共 ", " 页"), "sign": "签名", "date": "日期", "blank_date": "＿＿＿＿年＿＿月＿＿日"},
+    "hant": {"page": ("第 ", " 頁，共 ", " 頁"), "sign": "簽名", "date": "日期", "blank_date": "＿＿＿＿年＿＿月＿＿日"},
+}
+
+
+def new_document(script: str = "hans") -> Document:  # type: ignore[valid-type]
     """An empty A4 document with Chinese fonts in the defaults and the Normal style."""
     document = Document()
     section = document.sections[0]
@@ -63,18 +70,19 @@ def new_document() -> Document:  # type: ignore[valid-type]
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.15
-    _page_number_footer(section)
+    _page_number_footer(section, script)
     return document
 
 
-def _page_number_footer(section) -> None:  # type: ignore[no-untyped-def]
+def _page_number_footer(section, script: str) -> None:  # type: ignore[no-untyped-def]
+    before, between, after = CHROME[script]["page"]
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run(paragraph, "第 ")
+    run(paragraph, before)
     _field(paragraph, "PAGE")
-    run(paragraph, " 页，共 ")
+    run(paragraph, between)
     _field(paragraph, "NUMPAGES")
-    run(paragraph, " 页")
+    run(paragraph, after)
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
@@ -264,13 +272,14 @@ def _full_width_row(t: Table, text: str) -> None:
     run(merged.paragraphs[0], text)
 
 
-def signature_line(document, *pairs: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+def signature_line(document, *pairs: tuple[str, str], script: str = "hans") -> None:  # type: ignore[no-untyped-def]
     """签名：______ 日期：{{ date }} — one line per signer."""
+    words = CHROME[script]
     for who, date_tag in pairs:
         p = document.add_paragraph()
         p.paragraph_format.space_before = Pt(10)
-        run(p, f"{who}签名：＿＿＿＿＿＿＿＿＿＿　　日期：")
-        run(p, date_tag if date_tag else "＿＿＿＿年＿＿月＿＿日")
+        run(p, f"{who}{words['sign']}：＿＿＿＿＿＿＿＿＿＿　　{words['date']}：")
+        run(p, date_tag if date_tag else words["blank_date"])
 
 
 def set_landscape(document) -> None:  # type: ignore[no-untyped-def]

@@ -163,6 +163,8 @@ class FormModel(_CrossChecked):
     # Tabular (xlsx) forms: signature lines under the table, and whether to add a totals row.
     signatures: ClassVar[tuple[str, ...]] = ()  # "负责社工" or "负责社工|date_field"
     totals: ClassVar[bool] = False
+    # "hant" for forms written in traditional characters (the Guangzhou standard).
+    script: ClassVar[Literal["hans", "hant"]] = "hans"
     # Narrative forms laid out by the standard template: a heading before the named field.
     sections: ClassVar[dict[str, str]] = {}
 
