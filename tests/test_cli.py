@@ -129,3 +129,48 @@ def test_render_unknown_workbook_says_which_form_is_needed(tmp_path):
     data = write_workbook(tmp_path / "x.xlsx", {"Sheet1": [["a"], ["b"]]})
     result = run("render", data, "-o", tmp_path / "out")
     assert result.exit_code == 1 and "表单编号" in result.output
+
+
+def test_one_workbook_for_a_whole_service_point(tmp_path):
+    from openpyxl import load_workbook
+
+    from lvye_forms.registry import spec
+
+    book = tmp_path / "服务点.xlsx"
+    assert run("sheet", "--all", "-o", book, "--example").exit_code == 0
+    names = load_workbook(book, read_only=True).sheetnames
+    for model in all_forms():
+        form = spec(model.form_id)
+        assert form.sheet_name in names
+        for part in form.parts:
+            assert form.part_sheet_names(part)[1] in names
+    assert len(names) == len(set(names))
+    out = tmp_path / "out"
+    result = run("render", book, "-o", out, "--json")
+    assert result.exit_code == 0, result.output[:2000]
+    reports = json.loads(result.output)["files"]
+    assert {r["form"] for r in reports} == {m.form_id for m in all_forms()}
+    made = [p for p in out.iterdir() if p.suffix in (".docx", ".xlsx")]
+    assert len(made) == sum(len(m.examples) for m in all_forms())
+
+
+def test_all_forms_workbook_reports_a_bad_row_on_its_own_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    book = tmp_path / "服务点.xlsx"
+    run("sheet", "--all", "-o", book, "--example")
+    workbook = load_workbook(book)
+    sheet = workbook["小组点名表"]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index("小组名称") + 1).value = None
+    workbook.save(book)
+    result = run("render", book, "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 1
+    problems = [p for f in json.loads(result.output)["files"] for p in f["problems"]]
+    assert [(p["sheet"], p["row"], p["column"], p["code"]) for p in problems] == [
+        ("小组点名表", 2, "小组名称", "required")
+    ]
+
+
+def test_sheet_needs_a_form_or_all(tmp_path):
+    assert run("sheet", "-o", tmp_path / "x.xlsx").exit_code == 2

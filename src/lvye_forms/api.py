@@ -22,7 +22,7 @@ from .errors import Code, Problem, message
 from .ingest.annotate import annotated_copy
 from .ingest.records import FormReader, translate
 from .ingest.tables import Table, UnreadableFile, read_tables, workbook_form_id
-from .ingest.workbook import input_workbook
+from .ingest.workbook import all_forms_workbook, input_workbook
 from .model import FormModel
 from .registry import all_forms, find_form_by_title, get_form, spec, template_path
 from .render.context import template_context
@@ -249,11 +249,17 @@ def _at(where: Problem, code: Code, text: str, column: str = "") -> Problem:
 
 
 def write_input_workbook(
-    form_id: str, path: Path, *, example: bool = False, overwrite: bool = False
+    form_id: str | None, path: Path, *, example: bool = False, overwrite: bool = False
 ) -> WriteStatus:
-    """Write the input workbook for `form_id` to `path` (kept if it exists, unless `overwrite`)."""
+    """Write the input workbook for `form_id` (None: all forms, a sheet each) to `path`.
+
+    An existing file is kept unless `overwrite`.
+    """
     buffer = io.BytesIO()
-    input_workbook(get_form(form_id), example=example).save(buffer)
+    if form_id is None:
+        all_forms_workbook(list_forms(), example=example).save(buffer)
+    else:
+        input_workbook(get_form(form_id), example=example).save(buffer)
     return write_atomic(path, buffer.getvalue(), overwrite=overwrite)
 
 

@@ -105,7 +105,8 @@ def _print_columns(title: str, columns: Any) -> None:
 
 
 @main.command()
-@click.argument("form")
+@click.argument("form", required=False)
+@click.option("--all", "all_forms", is_flag=True, help="一个工作簿包含所有表单（每个表单一个工作表）")
 @click.option(
     "-o",
     "--output",
@@ -115,13 +116,18 @@ def _print_columns(title: str, columns: Any) -> None:
 )
 @click.option("--example", is_flag=True, help="填入可通过校验的示例行")
 @click.option("--overwrite", is_flag=True, help="文件已存在时覆盖")
-def sheet(form: str, output: Path, example: bool, overwrite: bool) -> None:
-    """生成表单的输入工作簿。Write the input workbook for FORM.
+def sheet(form: str | None, all_forms: bool, output: Path, example: bool, overwrite: bool) -> None:
+    """生成表单的输入工作簿。Write the input workbook for FORM (or --all forms).
 
     \b
-    Example: lvye-forms sheet group_plan -o 小组计划书.xlsx --example
+    Examples:
+      lvye-forms sheet group_plan -o 小组计划书.xlsx --example
+      lvye-forms sheet --all -o 服务点数据.xlsx
     """
-    _form_or_fail(form)
+    if bool(form) == all_forms:
+        raise click.UsageError("请给出一个表单编号，或使用 --all")
+    if form:
+        _form_or_fail(form)
     if output.suffix.lower() != ".xlsx":
         raise click.UsageError("输出文件须以 .xlsx 结尾")
     status = api.write_input_workbook(form, output, example=example, overwrite=overwrite)
