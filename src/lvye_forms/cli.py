@@ -106,7 +106,9 @@ def _print_columns(title: str, columns: Any) -> None:
 
 @main.command()
 @click.argument("form", required=False)
-@click.option("--all", "all_forms", is_flag=True, help="一个工作簿包含所有表单（每个表单一个工作表）")
+@click.option(
+    "--all", "all_forms", is_flag=True, help="一个工作簿包含所有表单（每个表单一个工作表）"
+)
 @click.option(
     "-o",
     "--output",

@@ -25,6 +25,10 @@ def register(model: M) -> M:
     """Class decorator: make a form known to the CLI, the reader and the docs."""
     if model.form_id in _FORMS and _FORMS[model.form_id] is not model:
         raise ValueError(f"form id {model.form_id!r} registered twice")
+    # A field named like a class setting (kind, title, area…) would silently replace it.
+    clashes = set(model.__pydantic_fields__) & set(FormModel.__class_vars__)
+    if clashes:
+        raise TypeError(f"{model.__name__}: field names {sorted(clashes)} clash with form settings")
     _FORMS[model.form_id] = model
     return model
 

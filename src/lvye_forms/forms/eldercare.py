@@ -469,3 +469,60 @@ class CaregiverLog(FormModel):
             "approved_date": "2024-07-02",
         },
     )
+
+
+class ElderExitKind(Choice):
+    """How eldercare ends (000 第三章 五(四))."""
+
+    REQUEST = "本人申请退出"
+    BREACH = "违反协议取消服务"
+    DEATH = "服务对象去世"
+    OTHER = "其他"
+
+
+@register
+class EldercareExit(FormModel):
+    """《退出申请》/取消服务记录: eldercare ends on request, for breach, or on death."""
+
+    form_id = "eldercare_exit"
+    title = "居家养老服务退出申请及取消服务记录"
+    key_field = "application_id"
+    name_field = "elder_name"
+    area = "居家养老"
+    subject_type = "elder"
+    date_field = "exit_date"
+    sources = ("000 第三章 五(四)",)
+    rules = (
+        "本人申请退出须说明理由，并经居家养老服务中心审定确认",
+        "退出日期不早于申请日期；报镇（街）社会事务办存档的日期不早于中心确认日期",
+    )
+    signatures = ("申请人或家属|request_date", "居家养老服务中心|confirmed_date")
+
+    application_id: ShortText = Field(title="申请编号")
+    elder_name: ShortText = Field(title="服务对象姓名")
+    exit_kind: ElderExitKind = Field(title="退出类型")
+    request_date: Date = Field(title="申请或记录日期")
+    reason: Text = Field(title="理由与说明")
+    confirmed_by: ShortText = Field(title="中心确认人")
+    confirmed_date: Date = Field(title="中心确认日期")
+    exit_date: Date = Field(title="服务终止日期")
+    filed_with_town: Date | None = Field(None, title="报镇（街）社会事务办存档日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.order("request_date", "confirmed_date")
+        checks.order("request_date", "exit_date")
+        checks.order("confirmed_date", "filed_with_town")
+
+    examples = (
+        {
+            "application_id": "JJ-2024-0117",
+            "elder_name": "陈国华",
+            "exit_kind": "本人申请退出",
+            "request_date": "2024-09-02",
+            "reason": "子女接回深圳同住，不再需要上门服务。",
+            "confirmed_by": "林慧敏",
+            "confirmed_date": "2024-09-03",
+            "exit_date": "2024-09-15",
+            "filed_with_town": "2024-09-05",
+        },
+    )

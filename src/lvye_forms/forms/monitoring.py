@@ -9,7 +9,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from ..errors import Code
-from ..fields import Choice, CnDate, Count, Hours, Month, ShortText, Text
+from ..fields import Choice, CnDate, Count, Hours, Money, Month, ShortText, Text
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
 from ..registry import register
@@ -289,5 +289,212 @@ class VolunteerServiceRecord(_MonthlyTable):
                     "hours": "2",
                 },
             ],
+        },
+    )
+
+
+class CashEntry(FormPart):
+    date: CnDate = Field(title="日期")
+    voucher: ShortText | None = Field(None, title="凭证号")
+    summary: ShortText = Field(title="摘要")
+    income: Money = Field(Decimal("0"), title="收入（元）")
+    expense: Money = Field(Decimal("0"), title="支出（元）")
+
+
+@register
+class CashJournal(_MonthlyTable):
+    """《现金日记账》: the service point's cash in and out for the month."""
+
+    form_id = "cash_journal"
+    title = "现金日记账"
+    key_field = "report_id"
+    totals = True
+    sources = ("000 第一章 五(三)4",)
+    rules = (
+        "每条日期须在报表月份之内",
+        "期末余额 = 期初余额 + 收入合计 − 支出合计",
+        "每月5日前提交（由完整性检查核对）",
+    )
+    signatures = ("财务同工|submitted_date", "组长/项目主任核准")
+
+    opening_balance: Money = Field(title="期初余额（元）")
+    entries: list[CashEntry] = Field(title="收支记录", description="每笔一行")
+    closing_balance: Money = Field(title="期末余额（元）")
+
+    def check(self, checks: Checks) -> None:
+        checks.at_least("entries", 1)
+        for index, entry in enumerate(self.entries):
+            if f"{entry.date.year:04d}-{entry.date.month:02d}" != self.month:
+                checks.add_at(
+                    ("entries", index, "date"),
+                    entry.date,
+                    Code.CONDITIONAL,
+                    reason=f"日期不在 {self.month} 月内",
+                )
+        income = sum((e.income for e in self.entries), Decimal("0"))
+        expense = sum((e.expense for e in self.entries), Decimal("0"))
+        expected = self.opening_balance + income - expense
+        if expected != self.closing_balance:
+            checks.add(
+                "closing_balance",
+                Code.SUM,
+                expected=f"{expected:.2f}",
+                actual=f"{self.closing_balance:.2f}",
+            )
+
+    examples = (
+        {
+            "report_id": "主山社工站-2024-10",
+            "service_point": "东城街道主山社区社工站",
+            "month": "2024-10",
+            "submitted_date": "2024-11-04",
+            "opening_balance": "2000",
+            "entries": [
+                {
+                    "date": "2024-10-08",
+                    "voucher": "X-101",
+                    "summary": "游园会礼品",
+                    "expense": "812.50",
+                },
+                {
+                    "date": "2024-10-09",
+                    "voucher": "X-102",
+                    "summary": "物资与宣传品",
+                    "expense": "368",
+                },
+                {"date": "2024-10-11", "voucher": "X-103", "summary": "义工餐费", "expense": "200"},
+                {
+                    "date": "2024-10-20",
+                    "voucher": "S-021",
+                    "summary": "项目备用金拨入",
+                    "income": "1500",
+                },
+            ],
+            "closing_balance": "2119.50",
+        },
+    )
+
+
+@register
+class AnnualSummary(FormModel):
+    """《年度工作总结》 with the year's final accounts, due by 5 January (000 第一章 五(五)3)."""
+
+    form_id = "annual_summary"
+    title = "年度工作总结"
+    key_field = "summary_id"
+    name_field = "service_point"
+    area = "监控"
+    subject_type = "service_point"
+    subject_field = "service_point"
+    date_field = "submitted_date"
+    sources = ("000 第一章 五(五)3",)
+    rules = ("经费结余 = 全年经费收入 − 全年经费支出", "次年1月5日前提交（由完整性检查核对）")
+    signatures = ("服务点负责人|submitted_date", "督导")
+    sections = {
+        "overview": "一、年度服务概况",
+        "income": "二、经费决算",
+        "achievements": "三、成效与反思",
+    }
+
+    summary_id: ShortText = Field(title="总结编号", description="服务点加年度，如 主山社工站-2024")
+    service_point: ShortText = Field(title="服务点")
+    year: Count = Field(title="年度")
+    overview: Text = Field(title="服务概况", description="个案、小组、社区活动、义工等全年数量")
+    income: Money = Field(title="全年经费收入（元）")
+    expense: Money = Field(title="全年经费支出（元）")
+    balance: Money = Field(title="经费结余（元）")
+    achievements: Text = Field(title="主要成效")
+    problems: Text = Field(title="问题与不足")
+    next_year: Text = Field(title="下年度计划")
+    submitted_date: Date = Field(title="提交日期")
+
+    def check(self, checks: Checks) -> None:
+        if self.income - self.expense != self.balance:
+            checks.add(
+                "balance",
+                Code.SUM,
+                expected=f"{self.income - self.expense:.2f}",
+                actual=f"{self.balance:.2f}",
+            )
+
+    examples = (
+        {
+            "summary_id": "主山社工站-2023",
+            "service_point": "东城街道主山社区社工站",
+            "year": "2023",
+            "overview": "全年开展个案42个（结案30个），小组12个共68节，社区活动36场，服务9,860人次；义工服务1,240小时。",
+            "income": "380000",
+            "expense": "372450.60",
+            "balance": "7549.40",
+            "achievements": "青少年情绪管理服务形成品牌；独居长者探访网络覆盖全部楼栋。",
+            "problems": "男性家长参与度低；部分个案记录提交不及时。",
+            "next_year": "开展父亲参与项目；每月5日前完成个案记录督导审核。",
+            "submitted_date": "2024-01-04",
+        },
+    )
+
+
+@register
+class ProjectPlan(FormModel):
+    """《项目计划》: within one month of the contract; reviewed by the supervisor within 3 days."""
+
+    form_id = "project_plan"
+    title = "项目计划"
+    key_field = "project_id"
+    name_field = "project_name"
+    area = "监控"
+    subject_type = "service_point"
+    subject_field = "service_point"
+    date_field = "submitted_date"
+    sources = ("000 第一章 五(一)", "000 第三章 三(四)")
+    rules = (
+        "提交日期不早于合同签订日期（须在一个月内提交，由完整性检查核对）",
+        "督导审核日期不早于提交日期（须在三天内审核）",
+    )
+    signatures = ("项目负责人|submitted_date", "督导|review_date")
+    sections = {
+        "needs_analysis": "一、需求分析",
+        "goals": "二、目标与服务指标",
+        "plan": "三、项目计划",
+        "resources": "四、资源分析与物资投入",
+        "assignment": "五、项目指派",
+        "review_opinion": "督导审核",
+    }
+
+    project_id: ShortText = Field(title="项目编号")
+    project_name: ShortText = Field(title="项目名称")
+    service_point: ShortText = Field(title="服务点")
+    contract_date: Date = Field(title="合同签订日期")
+    needs_analysis: Text = Field(title="需求分析")
+    goals: Text = Field(title="目标制定")
+    indicators: Text = Field(title="服务指标", description="如 个案20个、小组6个、社区活动24场")
+    plan: Text = Field(title="项目计划")
+    resources: Text = Field(title="资源分析")
+    materials: Text = Field(title="物资投入")
+    assignment: Text = Field(title="项目指派", description="各同工负责的内容")
+    submitted_date: Date = Field(title="提交日期")
+    review_opinion: Text | None = Field(None, title="督导意见")
+    review_date: Date | None = Field(None, title="督导审核日期")
+
+    def check(self, checks: Checks) -> None:
+        checks.order("contract_date", "submitted_date")
+        checks.order("submitted_date", "review_date")
+
+    examples = (
+        {
+            "project_id": "XM-2024-02",
+            "project_name": "主山社区青少年成长支持项目",
+            "service_point": "东城街道主山社区社工站",
+            "contract_date": "2024-01-15",
+            "needs_analysis": "社区流动儿童约600人，课后照顾和情绪支持不足。",
+            "goals": "提升青少年情绪管理与学校适应能力，建立家长支持网络。",
+            "indicators": "个案20个、小组6个、社区活动24场、服务3,000人次。",
+            "plan": "第一季度需求调研与招募；第二、三季度开展小组与个案；第四季度总结评估。",
+            "resources": "主山小学、社区卫生服务站、企业义工队。",
+            "materials": "活动经费6万元；社工站活动室与面谈室。",
+            "assignment": "黄嘉欣：个案与小组；钟志强：社区活动与义工管理。",
+            "submitted_date": "2024-02-05",
+            "review_opinion": "服务指标合理；建议增加家长参与的量化指标。",
+            "review_date": "2024-02-07",
         },
     )
