@@ -168,3 +168,62 @@ def test_rehab_admission_rules_give_reasons():
     assert "ADL评分 40 分，低于 45 分" in message and "传染病" in message
     refused = validate("rehab_trainee_assessment", 1)
     assert refused.unmet_conditions() == ["年龄 63 岁，不在 16–55 岁之间"]
+
+
+# One broken rule per catalog form: (form, example, changes, location that must be fixed, code)
+RULES = [
+    ("intake_inquiry", 0, {"decision": "不符合服务资格"}, ("decision_reason",), "lvye.conditional"),
+    ("intake_inquiry", 0, {"case_id": ""}, ("case_id",), "lvye.conditional"),
+    ("case_intake", 0, {"assessment_date": "2024-03-01"}, ("assessment_date",), "lvye.date_order"),
+    ("case_plan", 0, {"client_signed_date": "2024-03-11"}, ("client_signed_date",), "lvye.date_order"),
+    ("case_plan", 0, {"stages": []}, ("stages",), "lvye.too_few"),
+    ("case_note_process", 0, {"next_date": "2024-03-21"}, ("next_date",), "lvye.date_order"),
+    ("case_stage_review", 0, {"period_end": "2023-05-01"}, ("period_end",), "lvye.date_order"),
+    ("problem_scale", 0, {"ratings": [{"problem": "x", "baseline": "6", "current": "2"}]},
+     ("ratings", 0, "baseline"), "lvye.invalid"),
+    ("case_referral", 0, {"client_consent": "否"}, ("client_consent",), "lvye.conditional"),
+    ("exit_application", 0, {"lacks_capacity": "是"}, ("guardian_name",), "lvye.conditional"),
+    ("termination_notice", 0, {"termination_date": "2024-08-01"}, ("termination_date",), "lvye.conditional"),
+    ("termination_notice", 0, {"reason": "行为构成危险"}, ("conference_held",), "lvye.conditional"),
+    ("case_conference", 0, {"deadline": "2024-05-01"}, ("deadline",), "lvye.date_order"),
+    ("case_closing", 0, {"closing_reason": "3 专业关系不和谐"}, ("referral_to",), "lvye.conditional"),
+    ("case_closing", 0, {"closing_reason": "5 不可预测的因素"}, ("referral_date",), "lvye.conditional"),
+    ("group_registration", 0, {"guardian_name": ""}, ("guardian_name",), "lvye.conditional"),
+    ("group_attendance", 0, {"members": [{"name": "甲", "attended": "1、5"}]}, ("members", 0, "attended"),
+     "lvye.conditional"),
+    ("group_attendance", 0, {"members": [{"name": "甲", "attended": "第一节"}]}, ("members", 0, "attended"),
+     "lvye.number"),
+    ("group_session_record", 0, {"present": "11"}, ("present",), "lvye.invalid"),
+    ("group_report", 0, {"held_sessions": "5"}, ("held_sessions",), "lvye.invalid"),
+    ("group_finance", 0, {"actual_total": "216"}, ("actual_total",), "lvye.sum"),
+    ("group_finance", 0, {"explanation": "", "actual_total": "216.50", "budget_total": "220"}, None, None),
+    ("volunteer_signin", 0, {"volunteers": []}, ("volunteers",), "lvye.too_few"),
+    ("activity_plan", 0, {"plan_date": "2024-10-12"}, ("activity_date",), "lvye.date_order"),
+    ("activity_plan", 0, {"budget_total": "1400"}, ("budget_total",), "lvye.sum"),
+    ("activity_finance", 0, {"budget_total": "1499"}, ("budget_total",), "lvye.sum"),
+    ("eldercare_needs", 0, {"assessment_date": "2024-05-01"}, ("assessment_date",), "lvye.date_order"),
+    ("eldercare_agreement", 0, {"signed_date": "2024-06-01"}, ("signed_date",), "lvye.date_order"),
+    ("eldercare_agreement", 0, {"caregiver_id_number": "441900197508084116"}, ("caregiver_id_number",),
+     "lvye.id_checksum"),
+    ("caregiver_log", 0, {"month": "2024-07"}, ("visits", 0, "date"), "lvye.conditional"),
+    ("caregiver_log", 0, {"approved_date": "2024-06-13"}, ("approved_date",), "lvye.date_order"),
+    ("eldercare_exit", 0, {"confirmed_date": "2024-09-01"}, ("confirmed_date",), "lvye.date_order"),
+    ("volunteer_service_record", 0, {"month": "2024-05"}, ("services", 0, "date"), "lvye.conditional"),
+    ("cash_journal", 0, {"closing_balance": "2119"}, ("closing_balance",), "lvye.sum"),
+    ("annual_summary", 0, {"balance": "7549"}, ("balance",), "lvye.sum"),
+    ("project_plan", 0, {"review_date": "2024-02-01"}, ("review_date",), "lvye.date_order"),
+    ("gz_case_intake", 0, {"decision": "轉介"}, ("decision_note",), "lvye.conditional"),
+    ("gz_case_agreement", 0, {"end_date": "2024-03-01"}, ("end_date",), "lvye.date_order"),
+    ("gz_case_closing", 0, {"referral_needed": "是"}, ("referral",), "lvye.conditional"),
+    ("gz_group_plan", 0, {"end_date": "2024-04-01"}, ("end_date",), "lvye.date_order"),
+    ("gz_group_process", 0, {"present": "10"}, ("present",), "lvye.invalid"),
+]
+
+
+@pytest.mark.parametrize(("form_id", "n", "changes", "loc", "code"), RULES,
+                         ids=[f"{r[0]}-{i}" for i, r in enumerate(RULES)])
+def test_each_catalog_rule(form_id, n, changes, loc, code):
+    if loc is None:  # the change keeps the record valid
+        validate(form_id, n, **changes)
+        return
+    assert (loc, code) in errors_of(form_id, n, **changes)
