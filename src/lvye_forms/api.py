@@ -18,11 +18,15 @@ from pydantic import ValidationError
 
 from . import __version__
 from .archive import Unplaced, scan
+from .check.engine import StaffRegister, run_check
+from .check.profile import load_profile
+from .check.report import CheckReport
 from .errors import Code, Problem, message
+from .fields import parse_date
 from .ingest.annotate import annotated_copy
 from .ingest.records import FormReader, translate
 from .ingest.tables import Table, UnreadableFile, read_tables, workbook_form_id
-from .ingest.workbook import all_forms_workbook, input_workbook
+from .ingest.workbook import all_forms_workbook, input_workbook, register_workbook
 from .model import FormModel
 from .registry import all_forms, find_form_by_title, get_form, spec, template_path
 from .render.context import template_context
@@ -287,3 +291,65 @@ def write_document(
     report = FileReport(input=outdir)
     _write_document(record, outdir, agency or DEFAULT_AGENCY, overwrite, report)
     return report.documents[0]
+
+
+# --- completeness checks ---------------------------------------------------------------
+
+
+def read_staff_register(path: Path) -> StaffRegister:
+    """Workers and the date each began social work, from a staff workbook or CSV.
+
+    Columns 姓名 and 从事社工起始日期 (开始从事社会工作日期 also accepted); the 社工情况统计表
+    input workbook has them too.
+    """
+    tables = read_tables(path)
+    register = StaffRegister()
+    for table in tables.values():
+        name_column = next((h for h in table.headers if h in ("姓名", "社工", "name")), None)
+        date_column = next((h for h in table.headers if h in STAFF_DATE_COLUMNS), None)
+        if name_column is None or date_column is None:
+            continue
+        for row in table.rows:
+            name, began = row.values.get(name_column), row.values.get(date_column)
+            try:
+                if name and began:
+                    register.started[str(name).strip()] = parse_date(began)
+            except ValueError:
+                continue
+    return register
+
+
+STAFF_DATE_COLUMNS = ("从事社工起始日期", "开始从事社会工作日期", "从事社会工作起始日期")
+
+
+def check_archive(
+    archive: Path,
+    *,
+    profile: str = "lvye",
+    as_of: dt.date | None = None,
+    staff: Path | None = None,
+    register: Path | None = None,
+) -> CheckReport:
+    """Which subject under `archive` lacks which document, or missed which deadline.
+
+    `profile` is a shipped profile name or a YAML file; raises ProfileError for a bad one.
+    """
+    rules = load_profile(profile)
+    documents, unplaced = scan(archive, register)
+    result = run_check(
+        rules,
+        documents,
+        unplaced,
+        as_of or dt.date.today(),
+        read_staff_register(staff) if staff else None,
+    )
+    return CheckReport(
+        profile=rules.name, archive=archive, as_of=as_of or dt.date.today(), result=result
+    )
+
+
+def write_register_workbook(path: Path, *, overwrite: bool = False) -> WriteStatus:
+    """The blank register that lists scanned or hand-made files for the checker."""
+    buffer = io.BytesIO()
+    register_workbook().save(buffer)
+    return write_atomic(path, buffer.getvalue(), overwrite=overwrite)

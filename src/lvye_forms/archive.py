@@ -182,7 +182,10 @@ REGISTER_COLUMNS = ("文件", "对象编号", "表单", "日期", "备注")
 
 
 def read_register(path: Path, root: Path) -> tuple[dict[Path, ArchiveDocument], list[Unplaced]]:
-    """Files listed in a register workbook (文件, 对象编号, 表单, 日期), keyed by resolved path."""
+    """Files listed in a register workbook (文件, 对象编号, 表单, 日期), keyed by resolved path.
+
+    文件 is the path relative to the archive folder (or to the register's own folder).
+    """
     try:
         tables = read_tables(path)
     except UnreadableFile as exc:
@@ -195,7 +198,11 @@ def read_register(path: Path, root: Path) -> tuple[dict[Path, ArchiveDocument], 
         for row in table.rows:
             name = str(row.values.get("文件") or "").strip()
             where = f"登记表第 {row.row} 行"
-            target = (root / name).resolve() if name else None
+            target = None
+            if name:
+                target = (root / name).resolve()
+                if not target.exists() and (path.parent / name).exists():
+                    target = (path.parent / name).resolve()
             model = _form_from_token(str(row.values.get("表单") or ""))
             subject = str(row.values.get("对象编号") or "").strip()
             if target is None or model is None or not subject:
@@ -210,12 +217,47 @@ def read_register(path: Path, root: Path) -> tuple[dict[Path, ArchiveDocument], 
     return listed, problems
 
 
+def is_register(path: Path) -> bool:
+    """A workbook (without our data) whose sheet has the register's 文件 and 表单 columns."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        read_embedded(path)
+        return False
+    except (
+        NoEmbeddedData,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        etree.XMLSyntaxError,
+    ):
+        pass
+    try:
+        tables = read_tables(path)
+    except UnreadableFile:
+        return False
+    return any({"文件", "对象编号", "表单"} <= set(t.headers) for t in tables.values())
+
+
 def scan(root: Path, register: Path | None = None) -> tuple[list[ArchiveDocument], list[Unplaced]]:
-    """Every document under `root`, and every file that could not be read or placed."""
-    listed, unplaced = read_register(register, root) if register else ({}, [])
+    """Every document under `root`, and every file that could not be read or placed.
+
+    Registers are the one given and any register workbook found in the archive itself.
+    """
+    files = list(iter_files(root))
+    registers = [register] if register else []
+    registers += [p for p in files if p.suffix.lower() in (".xlsx", ".xlsm") and is_register(p)]
+    listed: dict[Path, ArchiveDocument] = {}
+    unplaced: list[Unplaced] = []
+    for path in registers:
+        entries, problems = read_register(path, root)
+        listed.update(entries)
+        unplaced += problems
+    skip = {p.resolve() for p in registers}
     documents: list[ArchiveDocument] = []
-    for path in iter_files(root):
-        if register is not None and path.resolve() == register.resolve():
+    for path in files:
+        if path.resolve() in skip:
             continue
         if path.resolve() in listed:
             documents.append(listed.pop(path.resolve()))

@@ -15,10 +15,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, api
+from .check.engine import PROBLEMS, STATUS_LABELS, SUBJECT_LABELS
+from .check.profile import ProfileError, load_profile
+from .check.report import CheckReport, to_html, to_json, to_xlsx
 from .fields import Month, mask_id, mask_phone
 from .registry import UnknownForm, get_form, spec
 from .render.embed import NoEmbeddedData
-from .render.output import WriteStatus
+from .render.output import WriteStatus, write_atomic
 from .report import FileReport, RenderReport
 from .schema import KIND_LABELS, PERSONAL_KINDS
 
@@ -128,6 +131,14 @@ def sheet(form: str | None, all_forms: bool, output: Path, example: bool, overwr
     """
     if bool(form) == all_forms:
         raise click.UsageError("请给出一个表单编号，或使用 --all")
+    if form == "register":  # the checker's register of scanned and hand-made files
+        if api.write_register_workbook(output, overwrite=overwrite) is WriteStatus.KEPT:
+            console.print(
+                f"[red]文件已存在，未覆盖：{escape(str(output))}（如需覆盖请加 --overwrite）[/red]"
+            )
+            sys.exit(1)
+        console.print(f"已生成文件登记表：{escape(str(output))}")
+        return
     if form:
         _form_or_fail(form)
     if output.suffix.lower() != ".xlsx":
@@ -346,6 +357,195 @@ def stats(
         console.print(
             f"[yellow]{len(unplaced)} 个文件无法识别，未计入统计（用 lvye-forms check 查看详情）[/yellow]"
         )
+
+
+@main.command()
+@click.argument("archive", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--profile",
+    "profile_name",
+    default="lvye",
+    show_default=True,
+    help="规则：lvye、leya、naner、guangzhou，或机构自己的 YAML 文件",
+)
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="按此日期判断期限（默认今天）"
+)
+@click.option(
+    "--staff",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="员工名册（姓名、从事社工起始日期），用于与社工资历有关的规则",
+)
+@click.option(
+    "--register",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="文件登记表（扫描件、手写文件）；档案中的登记表会自动读取",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "xlsx", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="写入文件（xlsx、html 必须）",
+)
+@click.option("--all", "show_all", is_flag=True, help="表格中也列出齐全和未到期的项目")
+def check(
+    archive: Path,
+    profile_name: str,
+    as_of: dt.datetime | None,
+    staff: Path | None,
+    register: Path | None,
+    output_format: str,
+    output: Path | None,
+    show_all: bool,
+) -> None:
+    """检查档案中每个个案、小组、活动、长者……是否缺少文档或逾期。Check an archive.
+
+    Exit status: 0 nothing missing or late, 1 something is, 2 the check could not run.
+
+    \b
+    Examples:
+      lvye-forms check 档案/主山社工站
+      lvye-forms check 档案 --profile naner --as-of 2024-12-31 --format xlsx -o 检查结果.xlsx
+    """
+    if not archive.is_dir():
+        raise click.UsageError(f"档案文件夹不存在：{archive}")
+    try:
+        report = api.check_archive(
+            archive,
+            profile=profile_name,
+            as_of=as_of.date() if as_of else None,
+            staff=staff,
+            register=register,
+        )
+    except ProfileError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output_format in ("xlsx", "html") and output is None:
+        raise click.UsageError(f"--format {output_format} 需要用 -o 指定输出文件")
+    if output_format == "table":
+        _print_check(report, show_all)
+    else:
+        renderers: dict[str, Callable[[CheckReport], str | bytes]] = {
+            "json": to_json,
+            "xlsx": to_xlsx,
+            "html": to_html,
+        }
+        text_or_bytes = renderers[output_format](report)
+        if output is None:
+            click.echo(text_or_bytes)
+        else:
+            data = (
+                text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
+            )
+            if write_atomic(output, data, overwrite=True) is not WriteStatus.KEPT:
+                console.print(f"已写入 {escape(str(output))}")
+    sys.exit(0 if report.ok else 1)
+
+
+def _print_check(report: CheckReport, show_all: bool) -> None:
+    data = report.to_dict()
+    totals = data["totals"]
+    console.print(
+        f"[bold]档案完整性检查[/bold]（规则 {escape(data['profile'])}，截至 {data['as_of']}）："
+        f"文档 {totals['documents']} 份，对象 {totals['subjects']} 个；"
+        + "，".join(f"{label} {totals[s]}" for s, label in STATUS_LABELS.items())
+    )
+    for title, key in (("服务点", "by_service_point"), ("负责社工", "by_worker")):
+        table = Table(title, *STATUS_LABELS.values(), title=f"按{title}", title_justify="left")
+        for row in data[key]:
+            table.add_row(escape(row["name"]), *(str(row[s]) for s in STATUS_LABELS))
+        console.print(table)
+    # Then one block per subject, one line per finding: readable at any terminal width.
+    shown = [f for f in data["findings"] if show_all or f["status"] in PROBLEMS]
+    marks = {
+        "missing": "[red]✗[/red]",
+        "late": "[yellow]![/yellow]",
+        "invalid": "[red]✗[/red]",
+        "not_due": "·",
+        "complete": "[green]✓[/green]",
+    }
+    current = None
+    for f in sorted(shown, key=lambda f: (f["subject_type"], f["subject_id"])):
+        subject = (f["subject_type"], f["subject_id"])
+        if subject != current:
+            current = subject
+            who = (
+                ""
+                if f["subject_type"] == "service_point"
+                else "，".join(x for x in (f["worker"], f["service_point"]) if x)
+            )
+            console.print(
+                f"\n[bold]{escape(f['subject_type_label'])} {escape(f['subject_id'])}[/bold] "
+                f"{escape(f['subject_name'])}" + (f"（{escape(who)}）" if who else "")
+            )
+        status = f["status_label"]
+        if f["days_late"]:
+            status += f"，逾期 {f['days_late']} 天"
+        if f["due"] and f["status"] != "complete":
+            status += f"（期限 {f['due']}）"
+        detail = f" — {escape(f['message'])}" if f["message"] else ""
+        console.print(
+            f"  {marks[f['status']]} {escape(f['step'])}：{escape(f['requirement'])} {status}{detail}"
+        )
+    if data["unplaced"]:
+        console.print(f"[yellow]无法识别的文件 {len(data['unplaced'])} 个：[/yellow]")
+        for item in data["unplaced"]:
+            console.print(f"  ? {escape(item['file'])}：{escape(item['reason'])}")
+
+
+@main.group()
+def profile() -> None:
+    """规则文件。Rule profiles."""
+
+
+@profile.command("show")
+@click.argument("name")
+def profile_show(name: str) -> None:
+    """以表格列出规则的步骤、文档和期限。Show a profile as a table.
+
+    \b
+    Example: lvye-forms profile show lvye
+    """
+    try:
+        rules = load_profile(name)
+    except ProfileError as exc:
+        raise click.UsageError(str(exc)) from None
+    console.print(f"[bold]{escape(rules.name)}[/bold] {escape(rules.title)}")
+    for subject in rules.subjects.values():
+        table = Table(
+            "步骤",
+            "要求的文档",
+            "条件",
+            "期限",
+            "检查",
+            title=f"{SUBJECT_LABELS.get(subject.type, subject.type)}",
+            title_justify="left",
+            show_lines=True,
+        )
+        for step in subject.steps:
+            for requirement in step.requirements:
+                condition = requirement.when or ""
+                if requirement.for_each:
+                    condition = f"对每一项：{requirement.for_each}" + (
+                        f"\n且 {condition}" if condition else ""
+                    )
+                check_text = requirement.valid or ("不得出现" if requirement.forbid else "")
+                table.add_row(
+                    escape(step.label),
+                    escape(requirement.label),
+                    escape(condition),
+                    escape(requirement.due or ""),
+                    escape(
+                        check_text + (f"\n{requirement.invalid}" if requirement.invalid else "")
+                    ),
+                )
+        console.print(table)
 
 
 if __name__ == "__main__":

@@ -219,3 +219,32 @@ def _move_options_last(workbook: Workbook) -> None:
     if OPTIONS_SHEET in workbook.sheetnames:
         sheet = workbook[OPTIONS_SHEET]
         workbook.move_sheet(sheet, offset=len(workbook.sheetnames) - 1 - workbook.index(sheet))
+
+
+def register_workbook() -> Workbook:
+    """The blank register: one row per scanned or hand-made file the checker should count."""
+    from ..archive import REGISTER_COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "文件登记"
+    notes = {
+        "文件": "文件相对于档案文件夹的路径，如 个案/GA-2024-017/同意书扫描.pdf",
+        "对象编号": "个案编号、小组编号、活动编号、申请编号、学员编号或服务点名称",
+        "表单": "表单编号（如 case_consent）或中文名称（如 接受个案服务同意书）",
+        "日期": "文档上的日期（签署、记录或提交日期）",
+        "备注": "选填",
+    }
+    for index, label in enumerate(REGISTER_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = _REQUIRED_FILL if label != "备注" else _OPTIONAL_FILL
+        cell.comment = Comment(notes[label], "lvye-forms", width=260, height=80)
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if label == "文件" else 18
+        for row in range(2, PREPARED_ROWS + 2):
+            sheet.cell(row=row, column=index).number_format = (
+                "yyyy-mm-dd" if label == "日期" else "@"
+            )
+    sheet.freeze_panes = "A2"
+    return workbook
