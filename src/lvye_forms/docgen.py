@@ -7,6 +7,7 @@ the committed pages with what this module produces. Run ``python -m lvye_forms.d
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,11 @@ from .schema import KIND_LABELS, FieldSpec
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _shell_word(text: str) -> str:
+    """`text` quoted when a shell would split or interpret it, e.g. 个案记录表(简要).xlsx."""
+    return f'"{text}"' if re.search(r"[\s()'\"&;|<>$`*?]", text) else text
 
 
 def _column_table(columns: Iterable[FieldSpec]) -> list[str]:
@@ -47,9 +53,13 @@ def reference_page(form_id: str) -> str:
     ]
     if model.sources:
         lines.append(f"- 依据：{'；'.join(model.sources)}")
+    name = next((f"_<{c.label}>" for c in form.columns if c.name == model.name_field), "")
+    workbook = _shell_word(f"{model.title}.xlsx")
     lines += [
-        f"- 每行一份文档，以「{form.key.label}」区分；文件名为 `{model.title}_<{form.key.label}>_<名称>.{model.kind}`。",
-        f"- 输入表：`lvye-forms sheet {model.form_id} -o {model.title}.xlsx`（加 `--example` 填入示例）。",
+        f"- 每行一份文档，以「{form.key.label}」区分；"
+        f"文件名为 `{model.title}_<{form.key.label}>{name}.{model.kind}`。",
+        f"- 输入表：`lvye-forms sheet {model.form_id} -o {workbook}`（加 `--example` 填入示例）。",
+        f"- 生成文档：`lvye-forms render {workbook} -o 输出`。",
         "",
         f"## 工作表「{form.sheet_name}」",
         "",
@@ -61,7 +71,9 @@ def reference_page(form_id: str) -> str:
             "",
             f"## 工作表「{single}」",
             "",
-            f"每行一条{part.label}，用「{form.key.label}」对应主表的一行。{part.description}".rstrip(),
+            f"每行一条{part.label}，用「{form.key.label}」对应主表的一行"
+            + ("；每份文档至少一行。" if part.required else "。")
+            + (f"{part.description.rstrip('。')}。" if part.description else ""),
             "",
             *_column_table((form.key, *part.fields)),
         ]
