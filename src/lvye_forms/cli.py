@@ -517,36 +517,30 @@ def profile_show(name: str) -> None:
         rules = load_profile(name)
     except ProfileError as exc:
         raise click.UsageError(str(exc)) from None
-    console.print(f"[bold]{escape(rules.name)}[/bold] {escape(rules.title)}")
+    console.print(
+        f"[bold]{escape(rules.name)}[/bold]　{escape(rules.title)}（{escape(rules.source)}）"
+    )
+    # Plain indented lines: subject → step → document, with its condition, deadline and check.
     for subject in rules.subjects.values():
-        table = Table(
-            "步骤",
-            "要求的文档",
-            "条件",
-            "期限",
-            "检查",
-            title=f"{SUBJECT_LABELS.get(subject.type, subject.type)}",
-            title_justify="left",
-            show_lines=True,
+        console.print(
+            f"\n[bold]{escape(SUBJECT_LABELS.get(subject.type, subject.type))}[/bold]"
+            + (f"　（结束的条件：{escape(subject.closed_when)}）" if subject.closed_when else "")
         )
         for step in subject.steps:
+            console.print(f"  {escape(step.label)}")
             for requirement in step.requirements:
-                condition = requirement.when or ""
-                if requirement.for_each:
-                    condition = f"对每一项：{requirement.for_each}" + (
-                        f"\n且 {condition}" if condition else ""
-                    )
-                check_text = requirement.valid or ("不得出现" if requirement.forbid else "")
-                table.add_row(
-                    escape(step.label),
-                    escape(requirement.label),
-                    escape(condition),
-                    escape(requirement.due or ""),
-                    escape(
-                        check_text + (f"\n{requirement.invalid}" if requirement.invalid else "")
-                    ),
-                )
-        console.print(table)
+                verb = "不得出现" if requirement.forbid else "需要"
+                console.print(f"    {verb} {escape(requirement.label)}（第 {requirement.line} 行）")
+                details = [
+                    ("说明", requirement.note or requirement.invalid),
+                    ("对每一项", requirement.for_each),
+                    ("条件", requirement.when),
+                    ("期限", requirement.due),
+                    ("检查", requirement.valid),
+                ]
+                for label, value in details:
+                    if value:
+                        console.print(f"      {label}：{escape(value)}")
 
 
 if __name__ == "__main__":
