@@ -29,3 +29,8 @@ def test_each_page_names_every_column(model):
         assert f"| {column.label} |" in text
     for rule in model.rules:
         assert rule in text
+
+
+def test_no_page_for_a_form_that_no_longer_exists():
+    stale = {p.name for p in DOCS.glob("*.md")} - set(pages())
+    assert not stale, f"delete docs/forms/{', '.join(sorted(stale))}: no such form any more"

@@ -71,8 +71,7 @@ def reference_page(form_id: str) -> str:
             "",
             f"## 工作表「{single}」",
             "",
-            f"每行一条{part.label}，用「{form.key.label}」对应主表的一行"
-            + ("；每份文档至少一行。" if part.required else "。")
+            f"每行一条{part.label}，用「{form.key.label}」对应主表的一行。"
             + (f"{part.description.rstrip('。')}。" if part.description else ""),
             "",
             *_column_table((form.key, *part.fields)),

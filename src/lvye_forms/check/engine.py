@@ -235,6 +235,10 @@ def group_subjects(documents: list[ArchiveDocument]) -> dict[tuple[str, str], Su
             )
             if document.date is not None:
                 service_point.related_dates.append(document.date)
+        month = document.fact("month")
+        if document.subject_type == "service_point" and isinstance(month, str) and len(month) == 7:
+            # A monthly report covers its month, which may begin before the report's own date.
+            subjects[key].related_dates.append(dt.date(int(month[:4]), int(month[5:]), 1))
     return subjects
 
 

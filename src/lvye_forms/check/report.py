@@ -138,7 +138,10 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[A
         sheet.append(row)
     for index, header in enumerate(headers, start=1):
         widest = max(
-            [len(str(header)) * 2, *(len(str(r[index - 1] or "")) * 2 for r in rows[:500])],
+            [
+                len(str(header)) * 2,
+                *(len(str(r[index - 1] or "")) * 2 for r in rows[:500] if index <= len(r)),
+            ],
             default=8,
         )
         sheet.column_dimensions[get_column_letter(index)].width = min(max(widest, 8), 60)
