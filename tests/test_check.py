@@ -330,3 +330,17 @@ def test_check_command_formats_and_exit_status(tmp_path):
                        "          - form: case_consent\n", encoding="utf-8")
     assert runner.invoke(main, ["check", str(case_only), "--profile", str(profile)]).exit_code == 0
     assert runner.invoke(main, ["check", str(tmp_path / "nope")]).exit_code == 2
+
+
+def test_assessment_window_is_a_week_or_a_month_by_service_type(tmp_path):
+    case = tmp_path / "个案"
+    put(case, "case_consent")  # signed 2024-03-04 at 东城街道主山社区社工站
+    put(case, "case_intake", assessment_date="2024-03-20")
+    report = api.check_archive(tmp_path, as_of=AS_OF)
+    window = [f for f in findings(report, "GA-2024-017") if f["status"] == "invalid"]
+    assert window and "一周" in window[0]["message"]
+    centre = tmp_path / "中心"
+    put(centre, "case_consent", case_id="GA-2024-050", service_point="主山社区综合服务中心")
+    put(centre, "case_intake", case_id="GA-2024-050", assessment_date="2024-03-20")
+    report = api.check_archive(centre, as_of=AS_OF)
+    assert not [f for f in findings(report, "GA-2024-050") if f["status"] == "invalid"]
