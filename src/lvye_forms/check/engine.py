@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, UndefinedError
@@ -206,11 +207,17 @@ class CheckContext:
         }
 
 
+@lru_cache(maxsize=1024)
+def _compiled(expression: str) -> Any:
+    # Compiling is far dearer than evaluating; a profile has only a few dozen expressions.
+    return _ENV.compile_expression(expression, undefined_to_none=False)
+
+
 def _evaluate(
     expression: str, variables: dict[str, Any], requirement: Requirement | None, source: str
 ) -> Any:
     try:
-        return _ENV.compile_expression(expression, undefined_to_none=False)(**variables)
+        return _compiled(expression)(**variables)
     except UndefinedError as exc:
         where = f"第 {requirement.line} 行" if requirement else ""
         raise ProfileError(
