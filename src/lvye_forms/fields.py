@@ -351,6 +351,11 @@ Hours = Annotated[
 """Hours of service (1.5 allowed), kept as Decimal."""
 
 
+def month_of(day: dt.date | None) -> str | None:
+    """2024-10 for any date in October 2024."""
+    return f"{day.year:04d}-{day.month:02d}" if day else None
+
+
 def _month(value: Any) -> Any:
     if _is_empty(value):
         return None
@@ -359,7 +364,7 @@ def _month(value: Any) -> Any:
             day = parse_date(value)
         except ValueError:
             raise fail(Code.DATE) from None
-        return f"{day.year:04d}-{day.month:02d}"
+        return month_of(day)
     text = normalise_code(value)
     match = re.fullmatch(r"(\d{4})(?:[-/.年])(\d{1,2})月?(?:[-/.]\d{1,2}日?)?", text)
     if not match or not 1 <= int(match.group(2)) <= 12:

@@ -9,6 +9,7 @@ fields typed ``list[SomePart]``, where ``SomePart`` derives from ``FormPart``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
@@ -19,7 +20,7 @@ from .errors import Code, fail
 
 if TYPE_CHECKING:
     from .render.xlsx import TableData
-from .fields import id_birth_date, id_sex, today
+from .fields import id_birth_date, id_sex, month_of, today
 
 # --- cross-field rules ------------------------------------------------------------------
 
@@ -83,6 +84,28 @@ class Checks:
         value = getattr(self.model, field)
         if value is not None and not low <= value <= high:
             self.add(field, Code.INVALID, reason=f"应在 {low} 到 {high} 之间")
+
+    def adds_up(self, total_field: str, items_field: str, amount_field: str) -> None:
+        """`total_field` must equal the sum of `amount_field` over the rows of `items_field`."""
+        items = getattr(self.model, items_field) or []
+        if not items:
+            return
+        total = sum((getattr(item, amount_field) for item in items), Decimal("0.00"))
+        given = getattr(self.model, total_field)
+        if given != total:
+            self.add(total_field, Code.SUM, expected=f"{total:.2f}", actual=f"{given:.2f}")
+
+    def dated_in_month(self, items_field: str, date_field: str, month: str) -> None:
+        """Every row of `items_field` must be dated in `month` (2024-10)."""
+        for index, item in enumerate(getattr(self.model, items_field) or []):
+            day = getattr(item, date_field)
+            if month_of(day) != month:
+                self.add_at(
+                    (items_field, index, date_field),
+                    day,
+                    Code.CONDITIONAL,
+                    reason=f"日期不在 {month} 月内",
+                )
 
     def at_least(self, field: str, minimum: int) -> None:
         if len(getattr(self.model, field) or []) < minimum:

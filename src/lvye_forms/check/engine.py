@@ -20,6 +20,7 @@ from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..archive import ArchiveDocument, Unplaced
+from ..fields import month_of
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 
 COMPLETE, MISSING, LATE, NOT_DUE, INVALID = "complete", "missing", "late", "not_due", "invalid"
@@ -117,7 +118,7 @@ def months_between(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
         following = add_months(cursor, 1)
         items.append(
             {
-                "month": f"{cursor.year:04d}-{cursor.month:02d}",
+                "month": month_of(cursor),
                 "start": cursor,
                 "due": following.replace(day=5),
                 "label": f"{cursor.year}年{cursor.month}月",
@@ -203,7 +204,7 @@ class CheckContext:
             "months_between": months_between,
             "years_between": years_between,
             "worker_years": self.staff.years,
-            "month_of": lambda day: f"{day.year:04d}-{day.month:02d}" if day else None,
+            "month_of": month_of,
         }
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from pydantic import Field
 
-from ..errors import Code
 from ..fields import Choice, Money, ShortText, Text
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
@@ -97,22 +95,8 @@ class FinanceReport(FormModel):
 
     def check(self, checks: Checks) -> None:
         checks.at_least("lines", 1)
-        budget = sum((line.budgeted for line in self.lines), Decimal("0.00"))
-        actual = sum((line.actual for line in self.lines), Decimal("0.00"))
-        if self.lines and budget != self.budget_total:
-            checks.add(
-                "budget_total",
-                Code.SUM,
-                expected=f"{budget:.2f}",
-                actual=f"{self.budget_total:.2f}",
-            )
-        if self.lines and actual != self.actual_total:
-            checks.add(
-                "actual_total",
-                Code.SUM,
-                expected=f"{actual:.2f}",
-                actual=f"{self.actual_total:.2f}",
-            )
+        checks.adds_up("budget_total", "lines", "budgeted")
+        checks.adds_up("actual_total", "lines", "actual")
         checks.required_when(
             "explanation", self.actual_total > self.budget_total, "实际支出超出预算，须说明原因"
         )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pydantic import Field
 
-from ..errors import Code
 from ..fields import Choice, CnDate, Count, Money, Phone, Several, ShortText, Text, YesNo
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
@@ -212,11 +209,7 @@ class ActivityPlan(FormModel):
     def check(self, checks: Checks) -> None:
         checks.order("plan_date", "activity_date")
         checks.at_least("flow", 1)
-        total = sum((line.amount for line in self.budget), Decimal("0.00"))
-        if self.budget and total != self.budget_total:
-            checks.add(
-                "budget_total", Code.SUM, expected=f"{total:.2f}", actual=f"{self.budget_total:.2f}"
-            )
+        checks.adds_up("budget_total", "budget", "amount")
 
     examples = (
         {

@@ -418,14 +418,7 @@ class CaregiverLog(FormModel):
 
     def check(self, checks: Checks) -> None:
         checks.at_least("visits", 1)
-        for index, visit in enumerate(self.visits):
-            if f"{visit.date.year:04d}-{visit.date.month:02d}" != self.month:
-                checks.add_at(
-                    ("visits", index, "date"),
-                    visit.date,
-                    Code.CONDITIONAL,
-                    reason=f"服务日期不在 {self.month} 月内",
-                )
+        checks.dated_in_month("visits", "date", self.month)
         if self.visits and self.approved_date is not None:
             last = max(v.date for v in self.visits)
             if self.approved_date < last:

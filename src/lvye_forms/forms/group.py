@@ -151,11 +151,7 @@ class GroupPlan(FormModel):
                     Code.INVALID,
                     reason=f"计划书须在第一节（{first.isoformat()}）之前完成",
                 )
-        total = sum((line.amount for line in self.budget), Decimal("0.00"))
-        if self.budget and total != self.budget_total:
-            checks.add(
-                "budget_total", Code.SUM, expected=f"{total:.2f}", actual=f"{self.budget_total:.2f}"
-            )
+        checks.adds_up("budget_total", "budget", "amount")
 
     examples = (
         {

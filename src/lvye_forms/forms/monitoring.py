@@ -251,14 +251,7 @@ class VolunteerServiceRecord(_MonthlyTable):
 
     def check(self, checks: Checks) -> None:
         checks.at_least("services", 1)
-        for index, item in enumerate(self.services):
-            if f"{item.date.year:04d}-{item.date.month:02d}" != self.month:
-                checks.add_at(
-                    ("services", index, "date"),
-                    item.date,
-                    Code.CONDITIONAL,
-                    reason=f"服务日期不在 {self.month} 月内",
-                )
+        checks.dated_in_month("services", "date", self.month)
 
     examples = (
         {
@@ -323,14 +316,7 @@ class CashJournal(_MonthlyTable):
 
     def check(self, checks: Checks) -> None:
         checks.at_least("entries", 1)
-        for index, entry in enumerate(self.entries):
-            if f"{entry.date.year:04d}-{entry.date.month:02d}" != self.month:
-                checks.add_at(
-                    ("entries", index, "date"),
-                    entry.date,
-                    Code.CONDITIONAL,
-                    reason=f"日期不在 {self.month} 月内",
-                )
+        checks.dated_in_month("entries", "date", self.month)
         income = sum((e.income for e in self.entries), Decimal("0"))
         expense = sum((e.expense for e in self.entries), Decimal("0"))
         expected = self.opening_balance + income - expense
