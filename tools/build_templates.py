@@ -6,21 +6,27 @@ are the keys of `lvye_forms.render.context.template_context`.
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docx_layout import (  # noqa: E402
     TEXT_WIDTH_CM,
+    TITLE_FONT,
     add_row,
+    band_row,
     heading,
+    keep_row,
     label_row,
     loop_table,
     new_document,
+    optional_date,
     paragraph,
     run,
     signature_line,
@@ -32,52 +38,126 @@ from docx_layout import (  # noqa: E402
 
 FORMS_DIR = Path(__file__).resolve().parents[1] / "forms"
 FOUR = [3.0, 5.5, 3.0, 5.5]  # label, value, label, value — adds up to TEXT_WIDTH_CM
+TWO = [3.0, 14.0]  # label, long value
+SIGN_DATE_AT = 10.0  # cm: where 日期 starts on signature lines
+TABLE_SIZE = Pt(9)  # the wide session table
+CENTER, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def top(cell):  # type: ignore[no-untyped-def]
+    """Text starts at the top of a tall box, as on a paper form."""
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    return cell
+
+
+# ── Consent ────────────────────────────────────────────────────────────────────────────────
+
+# The agency's promises and the client's rights, after seed 000 第二章 (受理、不接纳、服务终止)
+# and its 服务对象在服务中的权责. "{{ agency }}" is replaced by the agency's name.
+CONSENT_CLAUSES = (
+    (
+        "知情同意",
+        "{{ agency }}（以下简称“本机构”）的负责社工已向服务对象说明个案服务的内容、目标、"
+        "方法和大致安排；服务对象有权提出自己的问题和需求，在清楚了解后自愿接受服务。",
+    ),
+    (
+        "保密原则",
+        "本机构及负责社工对服务对象的个人资料、面谈内容和服务记录予以保密，只用于为服务对象"
+        "提供服务；督导或个案会议讨论个案时，参与人员同样负有保密责任。未经服务对象（或其监护人）同意，"
+        "不会向他人透露。但服务对象有伤害自己或他人的危险，或法律法规要求提供资料时，本机构须依法处理，"
+        "并会尽可能事先告知。",
+    ),
+    ("查阅资料", "服务对象有权向负责社工申请查阅本人的服务资料；如发现资料不准确，可要求更正。"),
+    (
+        "随时退出服务",
+        "服务对象可随时自愿退出服务，只需告知负责社工；社工会了解退出的原因，"
+        "如有需要，本机构会为服务对象提供转介服务。",
+    ),
+    (
+        "服务的终止",
+        "如服务对象不再符合服务资格、其行为对他人构成危险或服务不再符合其需要，"
+        "本机构会先与服务对象或其家属商讨，说明原因并安排跟进转介。",
+    ),
+    ("服务对象的责任", "按约定与社工面谈、参与服务，遵循服务活动的规则，并提供真实的个人资料。"),
+)
+
+
+def numbered_clause(document, number: int, name: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A clause of the consent, 1. 保密原则：……, with a hanging indent; the agency's tag
+    stays one run."""
+    p = document.add_paragraph()
+    p.paragraph_format.left_indent = Cm(0.64)
+    p.paragraph_format.first_line_indent = Cm(-0.64)
+    p.paragraph_format.space_after = Pt(1)
+    p.paragraph_format.line_spacing = 1.0
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    run(p, f"{number}. ")
+    run(p, f"{name}：", bold=True)
+    for index, part in enumerate(text.split("{{ agency }}")):
+        if index:
+            run(p, "{{ agency }}")
+        if part:
+            run(p, part)
 
 
 def case_consent():  # type: ignore[no-untyped-def]
     document = new_document()
     title_block(document, "接受个案服务同意书", "个案编号", "{{ case_id }}")
     t = table(document, FOUR)
+    label_row(t, ("负责社工", "{{ worker_name }}"), ("接案日期", "{{ intake_date }}"))
+    wide_row(t, "服务点", "{{ service_point }}")
+    band_row(t, "服务对象资料")
     label_row(t, ("服务对象姓名", "{{ client_name }}"), ("性别", "{{ client_sex_boxes }}"))
     label_row(t, ("出生日期", "{{ client_birth_date }}"), ("身份证号", "{{ client_id_number }}"))
-    label_row(t, ("联系电话", "{{ client_phone }}"), ("服务点", "{{ service_point }}"))
+    label_row(t, ("联系电话", "{{ client_phone }}"), ("缺乏行为能力", "{{ lacks_capacity }}"))
     wide_row(t, "住址", "{{ client_address }}")
     wide_row(t, "申请形式", "{{ application_route_boxes }}")
     wide_row(t, "转介人或机构", "{{ referrer }}")
-    wide_row(t, "求助事项", "{{ service_request }}", min_height_cm=2.0)
-    label_row(t, ("监护人姓名", "{{ guardian_name }}"), ("与服务对象关系", "{{ guardian_relation }}"))
-    label_row(t, ("监护人电话", "{{ guardian_phone }}"), ("缺乏行为能力", "{{ lacks_capacity }}"))
-    label_row(t, ("负责社工", "{{ worker_name }}"), ("接案日期", "{{ intake_date }}"))
+    top(wide_row(t, "求助事项", "{{ service_request }}", min_height_cm=2.0))
+    band_row(t, "监护人资料（服务对象未满18岁或缺乏行为能力时填写）")
+    label_row(
+        t, ("监护人姓名", "{{ guardian_name }}"), ("与服务对象关系", "{{ guardian_relation }}")
+    )
+    wide_row(t, "监护人电话", "{{ guardian_phone }}")
 
-    heading(document, "机构承诺与服务对象的权利")
-    clauses = [
-        ("保密：", "{{ agency }}及负责社工对服务对象的个人资料和服务记录严格保密，只用于为服务对象提供服务；"
-         "未经服务对象（或其监护人）同意，不会向第三方透露。如服务对象有伤害自己或他人的危险，"
-         "或法律法规要求披露时，机构须依法处理，并会尽可能事先告知。"),
-        ("知情同意：", "社工已向服务对象说明服务的内容、目标、方法和可能的安排，服务对象有权提问，"
-         "并在明白后自愿决定是否接受服务。"),
-        ("查阅资料：", "服务对象有权向机构申请查阅本人的服务资料，并要求更正不准确的内容。"),
-        ("随时退出服务：", "服务对象可随时退出服务，只需告知负责社工；机构会了解退出原因，"
-         "如有需要可为服务对象提供转介。"),
-        ("服务对象的责任：", "按约定参与服务，向社工提供真实的个人资料，遵守服务活动的规则。"),
-    ]
-    for number, (name, text) in enumerate(clauses, start=1):
-        p = document.add_paragraph()
-        p.paragraph_format.first_line_indent = Cm(0.74)
-        p.paragraph_format.space_after = Cm(0.1)
-        run(p, f"{number}. ")
-        run(p, name, bold=True)
-        for index, part in enumerate(text.split("{{ agency }}")):
-            if index:
-                run(p, "{{ agency }}")
-            run(p, part)
-    p = paragraph(document, "本人已清楚了解上述内容，同意接受", "{{ agency }}", "提供的个案服务。", indent=True)
-    p.paragraph_format.space_before = Cm(0.3)
-    signature_line(document, ("服务对象", "{{ client_signed_date }}"), ("监护人", "{{ guardian_signed_date }}"))
-    note = paragraph(document, "（服务对象未满18岁或缺乏行为能力时，须由监护人签署。）")
-    note.paragraph_format.left_indent = Cm(0.5)
-    signature_line(document, ("负责社工", "{{ worker_signed_date }}"))
+    heading(document, "服务说明")
+    for number, (name, text) in enumerate(CONSENT_CLAUSES, start=1):
+        numbered_clause(document, number, name, text)
+    p = paragraph(
+        document,
+        "本人已清楚了解上述内容，同意接受",
+        "{{ agency }}",
+        "提供的个案服务。",
+        indent=True,
+    )
+    p.paragraph_format.space_before = Pt(6)
+    for r in p.runs:
+        r.bold = True
+    lines = signature_line(
+        document,
+        ("服务对象", "{{ client_signed_date }}"),
+        ("监护人", optional_date("guardian_signed_date")),
+        date_at_cm=SIGN_DATE_AT,
+    )
+    note = paragraph(document, "（注：服务对象未满18岁或缺乏行为能力时，由监护人签署。）")
+    note.runs[0].font.size = Pt(9)
+    lines += signature_line(
+        document, ("负责社工", "{{ worker_signed_date }}"), date_at_cm=SIGN_DATE_AT
+    )
+    for block in (p, *lines[:-1], note):  # the consent and its signatures stay on one page
+        block.paragraph_format.keep_with_next = True
+    for line in lines:
+        line.paragraph_format.space_before = Pt(7)
     return document
+
+
+# ── Group plan ─────────────────────────────────────────────────────────────────────────────
+
+
+def prose(document, tag: str) -> None:  # type: ignore[no-untyped-def]
+    """A section's free text: one indented paragraph holding one tag. Not justified: a
+    justified line that ends in a line break of the value is stretched across the page."""
+    paragraph(document, tag, indent=True)
 
 
 def group_plan():  # type: ignore[no-untyped-def]
@@ -85,56 +165,67 @@ def group_plan():  # type: ignore[no-untyped-def]
     title_block(document, "小组计划书", "小组编号", "{{ group_id }}")
     t = table(document, FOUR)
     wide_row(t, "小组名称", "{{ group_name }}")
-    label_row(t, ("负责社工", "{{ worker_name }}"), ("服务点", "{{ service_point }}"))
-    label_row(t, ("计划书日期", "{{ plan_date }}"), ("小组性质", "{{ group_type }}"))
+    label_row(t, ("小组编号", "{{ group_id }}"), ("负责社工", "{{ worker_name }}"))
+    label_row(t, ("服务点", "{{ service_point }}"), ("计划书日期", "{{ plan_date }}"))
 
     heading(document, "一、活动目的")
-    paragraph(document, "{{ purpose }}", indent=True)
+    prose(document, "{{ purpose }}")
     heading(document, "二、活动目标")
-    paragraph(document, "总目标：", "{{ overall_goal }}")
-    paragraph(document, "过程目标：")
-    paragraph(document, "{{ process_goals }}")
+    t = table(document, TWO)
+    wide_row(t, "总目标", "{{ overall_goal }}")
+    wide_row(t, "过程目标", "{{ process_goals }}")
     heading(document, "三、小组成员")
-    t = table(document, FOUR)
-    label_row(t, ("组员人数", "{{ member_count }} 人"), ("小组规模", "{{ group_size }}"))
+    t = table(document, TWO)
+    wide_row(t, "组员人数", "{{ member_count }} 人")
     wide_row(t, "组员特征", "{{ member_traits }}")
     heading(document, "四、小组特点")
     t = table(document, FOUR)
-    label_row(t, ("开始日期", "{{ start_date }}"), ("结束日期", "{{ end_date }}"))
+    # {{ group_type }}, not the twelve tick boxes: those wrap in the middle of a type's name.
+    label_row(t, ("小组性质", "{{ group_type }}"), ("小组规模", "{{ group_size }}"))
+    wide_row(t, "起止时间", "{{ start_date }} 至 {{ end_date }}")
     label_row(t, ("活动频率", "{{ frequency }}"), ("活动次数", "共 {{ session_count }} 节"))
-    wide_row(t, "小组性质", "{{ group_type_boxes }}")
     heading(document, "五、具体活动计划")
     loop_table(
         document,
-        [1.2, 2.3, 2.2, 2.5, 3.6, 2.1, 3.1],
+        [1.1, 2.8, 2.2, 2.6, 3.3, 2.2, 2.8],
         ["节次", "日期时间", "地点", "目标", "内容", "所需物资", "可能问题"],
         "s",
         "sessions",
         ["number", ("date", "time"), "place", "goal", "content", "materials", "possible_issues"],
+        size=TABLE_SIZE,
+        align=[CENTER, None, None, None, None, None, None],
+        paper=True,
     )
     heading(document, "六、招募计划")
-    paragraph(document, "{{ recruitment }}", indent=True)
+    prose(document, "{{ recruitment }}")
     heading(document, "七、需要的资源")
-    paragraph(document, "{{ resources }}", indent=True)
+    prose(document, "{{ resources }}")
     heading(document, "八、预料中的问题和应变计划")
-    paragraph(document, "{{ contingency }}", indent=True)
+    prose(document, "{{ contingency }}")
     heading(document, "九、经费预算")
     budget = loop_table(
         document,
-        [5.5, 2.6, 1.8, 2.8, 4.3],
+        [6.2, 2.4, 1.4, 2.4, 4.6],
         ["预算项目", "单价（元）", "数量", "金额（元）", "备注"],
         "b",
         "budget",
         ["item", "unit_price", "quantity", "amount", "note"],
+        align=[None, RIGHT, CENTER, RIGHT, None],
+        paper=True,
     )
     cells = add_row(budget)
-    total_label = cells[0].merge(cells[2])
-    write(total_label, "合计", label=True)
-    write(cells[3], "{{ budget_total }}", bold=True)
+    write(cells[0].merge(cells[2]), "合计", label=True)
+    write(cells[3], "{{ budget_total }}", bold=True, align=RIGHT)
     heading(document, "十、评估方法")
-    paragraph(document, "{{ evaluation }}", indent=True)
-    signature_line(document, ("负责社工", "{{ plan_date }}"), ("督导审批", ""))
+    prose(document, "{{ evaluation }}")
+    p = signature_line(
+        document, ("负责社工", "{{ plan_date }}"), ("督导审批", ""), date_at_cm=SIGN_DATE_AT
+    )[0]
+    p.paragraph_format.space_before = Pt(18)
     return document
+
+
+# ── Activity report ────────────────────────────────────────────────────────────────────────
 
 
 def activity_report():  # type: ignore[no-untyped-def]
@@ -143,97 +234,173 @@ def activity_report():  # type: ignore[no-untyped-def]
     heading(document, "一、基本资料")
     t = table(document, FOUR)
     wide_row(t, "活动名称", "{{ activity_name }}")
+    label_row(t, ("活动编号", "{{ activity_id }}"), ("负责社工", "{{ worker_name }}"))
     label_row(t, ("活动日期", "{{ activity_date }}"), ("活动时间", "{{ activity_time }}"))
-    label_row(t, ("活动地点", "{{ place }}"), ("负责社工", "{{ worker_name }}"))
+    wide_row(t, "活动地点", "{{ place }}")
     label_row(t, ("主办单位", "{{ organiser }}"), ("协办单位", "{{ co_organisers }}"))
     wide_row(t, "服务对象", "{{ target_group }}")
     heading(document, "二、活动目标及达成情况")
-    loop_table(document, [7.0, 2.6, 7.4], ["活动目标", "达成情况", "说明"], "o", "objectives",
-               ["objective", "attainment", "evidence"])
+    loop_table(
+        document,
+        [6.6, 2.4, 8.0],
+        ["活动目标", "达成情况", "说明"],
+        "o",
+        "objectives",
+        ["objective", "attainment", "evidence"],
+        align=[None, CENTER, None],
+        paper=True,
+    )
     heading(document, "三、参与情况")
     t = table(document, FOUR)
-    label_row(t, ("计划参与人数", "{{ planned_participants }}"), ("实际参与人数", "{{ actual_participants }}"))
+    label_row(
+        t,
+        ("计划参与人数", "{{ planned_participants }}"),
+        ("实际参与人数", "{{ actual_participants }}"),
+    )
     label_row(t, ("义工人数", "{{ volunteer_count }}"), ("义工服务时数", "{{ volunteer_hours }}"))
     heading(document, "四、活动评估")
-    t = table(document, [3.0, 14.0])
-    wide_row(t, "过程评估", "{{ process_evaluation }}", min_height_cm=1.5)
-    wide_row(t, "成果评估", "{{ outcome_evaluation }}", min_height_cm=1.5)
-    wide_row(t, "效益评估", "{{ benefit_evaluation }}", min_height_cm=1.5)
+    t = table(document, TWO)
+    for label, tag in (
+        ("过程评估", "{{ process_evaluation }}"),
+        ("成果评估", "{{ outcome_evaluation }}"),
+        ("效益评估", "{{ benefit_evaluation }}"),
+    ):
+        top(wide_row(t, label, tag, min_height_cm=1.4))
     heading(document, "五、参与者意见摘要")
-    paragraph(document, "{{ feedback_summary }}", indent=True)
+    t = table(document, [17.0])
+    cells = add_row(t)
+    write(cells[0], "{{ feedback_summary }}")
+    top(cells[0])
+    t.rows[-1].height = Cm(1.4)
     heading(document, "六、财务摘要")
     t = table(document, FOUR)
-    label_row(t, ("预算金额（元）", "{{ budget_amount }}"), ("实际支出（元）", "{{ actual_expense }}"))
-    label_row(t, ("结余 / 超支", "{{ balance }}"), ("财务说明", "{{ finance_note }}"))
+    label_row(
+        t, ("预算金额（元）", "{{ budget_amount }}"), ("实际支出（元）", "{{ actual_expense }}")
+    )
+    wide_row(t, "结余 / 超支", "{{ balance }}")
+    wide_row(t, "财务说明", "{{ finance_note }}")
     heading(document, "七、反思与跟进")
-    t = table(document, [3.0, 14.0])
-    wide_row(t, "反思", "{{ reflection }}", min_height_cm=1.5)
-    wide_row(t, "跟进计划", "{{ follow_up }}", min_height_cm=1.5)
+    t = table(document, TWO)
+    top(wide_row(t, "反思", "{{ reflection }}", min_height_cm=1.4))
+    top(wide_row(t, "跟进计划", "{{ follow_up }}", min_height_cm=1.4))
     heading(document, "八、附件")
-    paragraph(document, "{{ attachments_boxes }}")
-    paragraph(document, "其他附件：", "{{ other_attachments }}")
-    signature_line(document, ("报告人（{{ worker_name }}）", "{{ report_date }}"))
-    p = paragraph(document, "督导意见：")
-    p.paragraph_format.space_before = Cm(0.4)
-    paragraph(document, "")
-    signature_line(document, ("督导", ""))
+    t = table(document, TWO)
+    cells = add_row(t)  # the whole width: with a label cell the boxes wrap inside an option
+    write(cells[0].merge(cells[1]), "{{ attachments_boxes }}", size=Pt(9.5))
+    wide_row(t, "其他附件", "{{ other_attachments }}")
+
+    p = document.add_paragraph()
+    p.paragraph_format.space_before = Pt(14)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(SIGN_DATE_AT))
+    p.paragraph_format.keep_with_next = True
+    run(p, "报告人：")
+    run(p, "{{ worker_name }}")
+    run(p, "　　签名：＿＿＿＿＿＿＿＿\t报告日期：")
+    run(p, "{{ report_date }}")
+    t = table(document, TWO)
+    cell = wide_row(t, "督导意见", "", min_height_cm=2.6)
+    top(cell)
+    sign = cell.add_paragraph()
+    sign.paragraph_format.space_before = Cm(1.2)
+    sign.paragraph_format.tab_stops.add_tab_stop(Cm(SIGN_DATE_AT - 3.0))
+    run(sign, "督导签名：＿＿＿＿＿＿＿＿\t日期：＿＿＿＿年＿＿月＿＿日")
+    keep_row(t.rows[-1])
     return document
 
 
+# ── Eldercare approval ─────────────────────────────────────────────────────────────────────
+
+APPROVALS = (
+    ("村（社区）\n居委会\n初审意见", "village_opinion", "village_date"),
+    ("镇（街）\n社会事务办\n复审意见", "town_opinion", "town_date"),
+    ("市民政局\n核准意见", "city_opinion", "city_date"),
+)
+
+
+def attachment_checklist(cell) -> None:  # type: ignore[no-untyped-def]
+    """☑ 户口本复印件 … three to a line, in columns; labels are the model's field titles."""
+    from lvye_forms.forms.eldercare import EldercareApproval
+
+    fields = [
+        (n, f.title) for n, f in EldercareApproval.model_fields.items() if n.startswith("att_")
+    ]
+    for start in range(0, len(fields), 3):
+        p = cell.paragraphs[0] if start == 0 else cell.add_paragraph()
+        for stop in (4.2, 9.3):
+            p.paragraph_format.tab_stops.add_tab_stop(Cm(stop))
+        for index, (name, title) in enumerate(fields[start : start + 3]):
+            if index:
+                run(p, "\t")
+            run(p, f"{{{{ {name}_box }}}}")
+            run(p, f" {title}")
+
+
 def eldercare_approval():  # type: ignore[no-untyped-def]
+    """The government's sheet: tables stacked without a gap, so that on paper it is one big
+    bordered table; the family members are a table of their own (a row per member)."""
     document = new_document()
-    title_block(document, "东莞市社区居家养老服务补助审批表", "申请编号", "{{ application_id }}")
-    widths = [2.6, 3.3, 2.2, 3.0, 2.4, 3.5]
-    t = table(document, widths)
-    label_row(t, ("姓名", "{{ applicant_name }}"), ("性别", "{{ sex_boxes }}"), ("出生日期", "{{ birth_date }}"))
+    agency = document.add_paragraph()
+    agency.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run(agency, "{{ agency }}", size=Pt(10.5))
+    heading_ = document.add_paragraph()
+    heading_.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading_.paragraph_format.space_before = Pt(4)
+    heading_.paragraph_format.space_after = Pt(6)
+    run(heading_, "《东莞市社区居家养老服务补助审批表》", bold=True, size=Pt(16), font=TITLE_FONT)
+    number = document.add_paragraph()
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    number.paragraph_format.space_after = Pt(4)
+    run(number, "申请编号：")
+    run(number, "{{ application_id }}")
+
+    t = table(document, [3.0, 2.8, 1.6, 2.6, 2.2, 4.8])
+    band_row(t, "申请人基本情况")
+    label_row(
+        t,
+        ("姓名", "{{ applicant_name }}"),
+        ("性别", "{{ sex_boxes }}"),
+        ("出生日期", "{{ birth_date }}"),
+    )
     label_row(t, ("身份证号", "{{ id_number }}"), ("联系电话", "{{ phone }}"), spans=[1, 3, 1, 1])
     wide_row(t, "户籍地", "{{ hukou_place }}")
     wide_row(t, "现住址", "{{ address }}")
-    heading(document, "家庭成员")
-    loop_table(document, [4.0, 4.0, 5.0, 4.0], ["姓名", "与申请人关系", "电话", "是否同住"], "m",
-               "family_members", ["name", "relation", "phone", "lives_with"])
-    heading(document, "健康与需求")
-    t = table(document, [3.0, 14.0])
-    wide_row(t, "疾病情况", "{{ illnesses }}", min_height_cm=1.2)
+    band_row(t, "家庭成员")
+    loop_table(
+        document,
+        [3.6, 4.0, 5.4, 4.0],
+        ["姓名", "与申请人关系", "电话", "是否同住"],
+        "m",
+        "family_members",
+        ["name", "relation", "phone", "lives_with"],
+        align=[CENTER, CENTER, CENTER, CENTER],
+    )
+    t = table(document, [3.0, 5.1, 2.2, 6.7])
+    top(wide_row(t, "疾病情况", "{{ illnesses }}", min_height_cm=1.2))
     wide_row(t, "服务需求", "{{ service_needs_boxes }}")
     wide_row(t, "需求说明", "{{ service_needs_detail }}")
-    wide_row(t, "补助类别", "{{ entitlement_boxes }}")
-    wide_row(t, "证明名称 / 编号", "{{ certificate_name }}　{{ certificate_number }}")
-    attachments = (
-        "{{ att_hukou_box }} 户口本复印件　{{ att_id_card_box }} 身份证复印件（正反面）　"
-        "{{ att_photos_box }} 一寸相片两张\n{{ att_certificate_box }} 补助类别证明复印件　"
-        "{{ att_needs_assessment_box }} 需求评估表　{{ att_agreement_box }} 服务协议"
-    )
-    cell = wide_row(t, "附件清单", "")
-    p = cell.paragraphs[0]
-    for line_number, line in enumerate(attachments.split("\n")):
-        if line_number:
-            p = cell.add_paragraph()
-        run(p, line)
-    p = paragraph(document, "申请人（或代理人）签名：＿＿＿＿＿＿＿＿＿＿　　申请日期：", "{{ application_date }}")
-    p.paragraph_format.space_before = Cm(0.3)
-    p.paragraph_format.space_after = Cm(0.3)
-    heading(document, "审批")
-    t = table(document, [4.0, 13.0])
-    for who, opinion, date in (
-        ("村（社区）居委会\n初审意见", "village_opinion", "village_date"),
-        ("镇（街）社会事务办\n复审意见", "town_opinion", "town_date"),
-        ("市民政局\n核准意见", "city_opinion", "city_date"),
-    ):
+    entitlement = wide_row(t, "补助类别", "{{ entitlement_boxes }}").paragraphs[0]
+    # The indent makes the five long options wrap after the third, not inside one.
+    entitlement.paragraph_format.right_indent = Cm(0.5)
+    label_row(t, ("证明名称", "{{ certificate_name }}"), ("证书编号", "{{ certificate_number }}"))
+    attachment_checklist(wide_row(t, "附件清单", ""))
+    cells = label_row(t, ("申请人签名", ""), ("申请日期", "{{ application_date }}"))
+    t.rows[-1].height = Cm(1.0)
+    cells[0].paragraphs[0].add_run().add_break()
+    run(cells[0].paragraphs[0], "（或代理人）", bold=True, size=Pt(9))
+    band_row(t, "审批意见")
+    for who, opinion, date in APPROVALS:
         cells = add_row(t)
-        label, value = cells
-        write(label, who.split("\n")[0], label=True)
-        label.add_paragraph().alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run(label.paragraphs[1], who.split("\n")[1], bold=True)
+        write(cells[0], who, label=True)
+        value = cells[1].merge(cells[3])
+        top(value)
         write(value, f"{{{{ {opinion} }}}}")
         stamp = value.add_paragraph()
         stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        stamp.paragraph_format.space_before = Cm(0.5)
+        stamp.paragraph_format.space_before = Cm(1.1)
         run(stamp, "（盖章）　　　　日期：")
-        run(stamp, f"{{{{ {date} }}}}")
-        t.rows[-1].height = Cm(2.4)
-    p = paragraph(document, "经办机构：", "{{ agency }}")
-    p.paragraph_format.space_before = Cm(0.2)
+        run(stamp, optional_date(date))
+        t.rows[-1].height = Cm(2.5)  # room for the stamp
+        keep_row(t.rows[-1])
     return document
 
 
@@ -248,7 +415,10 @@ def _value_tag(column) -> str:  # type: ignore[no-untyped-def]
 
 
 def _part_widths(part) -> list[float]:  # type: ignore[no-untyped-def]
-    weights = [{"longtext": 2.2, "date": 1.5, "count": 0.7, "yesno": 0.7}.get(f.kind, 1.0) for f in part.fields]
+    weights = [
+        {"longtext": 2.2, "date": 1.5, "count": 0.7, "yesno": 0.7}.get(f.kind, 1.0)
+        for f in part.fields
+    ]
     total = sum(weights)
     return [round(TEXT_WIDTH_CM * w / total, 2) for w in weights]
 
@@ -290,8 +460,14 @@ def generic(form_id: str):  # type: ignore[no-untyped-def]
             flush()
             part = parts[name]
             heading(document, part.label) if name not in sections else None
-            loop_table(document, _part_widths(part), [f.label for f in part.fields], "row", name,
-                       [f.name for f in part.fields])
+            loop_table(
+                document,
+                _part_widths(part),
+                [f.label for f in part.fields],
+                "row",
+                name,
+                [f.name for f in part.fields],
+            )
             t = None
             continue
         column = columns[name]
@@ -303,7 +479,12 @@ def generic(form_id: str):  # type: ignore[no-untyped-def]
                 flush()
         else:
             flush()
-            wide_row(t, column.label, _value_tag(column), min_height_cm=1.2 if column.kind == "longtext" else 0)
+            wide_row(
+                t,
+                column.label,
+                _value_tag(column),
+                min_height_cm=1.2 if column.kind == "longtext" else 0,
+            )
     flush()
     signers = list(getattr(model, "signatures", ())) or ["负责社工"]
     signature_line(document, *[_signer(s) for s in signers], script=script)
@@ -323,21 +504,26 @@ CUSTOM = {
     "eldercare_approval": eldercare_approval,
 }
 
-assert abs(sum(FOUR) - TEXT_WIDTH_CM) < 0.01
+assert abs(sum(FOUR) - TEXT_WIDTH_CM) < 0.01 and abs(sum(TWO) - TEXT_WIDTH_CM) < 0.01
 
 
 def main(names: list[str]) -> None:
     """Build the named templates, or every narrative form's: a custom layout where one is
     written above, the standard layout otherwise."""
     from lvye_forms.registry import all_forms
+    from lvye_forms.render.package import normalise_zip
 
     FORMS_DIR.mkdir(exist_ok=True)
     narrative = [m.form_id for m in all_forms() if m.kind == "docx"]
     for name in names or narrative:
         path = FORMS_DIR / f"{name}.docx"
         document = CUSTOM[name]() if name in CUSTOM else generic(name)
-        document.save(path)
-        print(f"wrote {path}")
+        buffer = io.BytesIO()
+        document.save(buffer)
+        data = normalise_zip(buffer.getvalue())  # same layout → same bytes, no spurious diffs
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+            print(f"wrote {path}")
 
 
 if __name__ == "__main__":

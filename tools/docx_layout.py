@@ -23,6 +23,7 @@ TITLE_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 BODY_SIZE = Pt(10.5)
 LABEL_FILL = "E7E6E6"
+BAND_FILL = "D0CECE"
 PAGE_WIDTH_CM = 21.0
 MARGIN_CM = 2.0
 TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM
@@ -33,14 +34,29 @@ def _set_fonts(rpr, east_asian: str, latin: str = LATIN_FONT) -> None:  # type: 
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attribute, value in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asian), ("w:cs", latin)):
+    for attribute, value in (
+        ("w:ascii", latin),
+        ("w:hAnsi", latin),
+        ("w:eastAsia", east_asian),
+        ("w:cs", latin),
+    ):
         fonts.set(qn(attribute), value)
 
 
 # The words the layout itself prints, in simplified or traditional characters.
 CHROME = {
-    "hans": {"page": ("第 ", " 页，共 ", " 页"), "sign": "签名", "date": "日期", "blank_date": "＿＿＿＿年＿＿月＿＿日"},
-    "hant": {"page": ("第 ", " 頁，共 ", " 頁"), "sign": "簽名", "date": "日期", "blank_date": "＿＿＿＿年＿＿月＿＿日"},
+    "hans": {
+        "page": ("第 ", " 页，共 ", " 页"),
+        "sign": "签名",
+        "date": "日期",
+        "blank_date": "＿＿＿＿年＿＿月＿＿日",
+    },
+    "hant": {
+        "page": ("第 ", " 頁，共 ", " 頁"),
+        "sign": "簽名",
+        "date": "日期",
+        "blank_date": "＿＿＿＿年＿＿月＿＿日",
+    },
 }
 
 
@@ -87,7 +103,13 @@ def _page_number_footer(section, script: str) -> None:  # type: ignore[no-untype
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
     r = paragraph.add_run()
-    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, instruction),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
@@ -103,8 +125,15 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
             r._r.append(element)
 
 
-def run(paragraph: Paragraph, text: str, *, bold: bool = False, size: Pt | None = None,
-        font: str = BODY_FONT, color: RGBColor | None = None):  # type: ignore[no-untyped-def]
+def run(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    size: Pt | None = None,
+    font: str = BODY_FONT,
+    color: RGBColor | None = None,
+):  # type: ignore[no-untyped-def]
     """Add one run. A `{{ tag }}` must always be written by a single call, never split."""
     r = paragraph.add_run(text)
     r.bold = bold
@@ -202,13 +231,26 @@ def shade(cell: _Cell, fill: str = LABEL_FILL) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def write(cell: _Cell, *parts: str, bold: bool = False, label: bool = False, center: bool = False) -> None:
-    """Put text/tags in a cell (replacing its empty paragraph); label cells are grey and bold."""
+def write(
+    cell: _Cell,
+    *parts: str,
+    bold: bool = False,
+    label: bool = False,
+    center: bool = False,
+    size: Pt | None = None,
+    align=None,
+) -> None:  # type: ignore[no-untyped-def]
+    """Put text/tags in a cell (replacing its empty paragraph); label cells are grey and bold.
+
+    A part containing line breaks ("村（社区）\n居委会") is written as one run with breaks.
+    """
     p = cell.paragraphs[0]
     if center or label:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if align is not None:
+        p.alignment = align
     for part in parts:
-        run(p, part, bold=bold or label)
+        run(p, part, bold=bold or label, size=size)
     if label:
         shade(cell)
     cell.vertical_alignment = 1  # center
@@ -233,11 +275,15 @@ def _merge(cells: list[_Cell], spans: list[int]) -> list[_Cell]:
     return result
 
 
-def wide_row(t: Table, label: str, value: str, *, label_span: int = 1, min_height_cm: float = 0) -> _Cell:
+def wide_row(
+    t: Table, label: str, value: str, *, label_span: int = 1, min_height_cm: float = 0
+) -> _Cell:
     """A label cell then one value cell spanning the rest of the row (for long text)."""
     cells = add_row(t)
     label_cell = _merge(cells, [label_span])[0] if label_span > 1 else cells[0]
-    value_cell = cells[label_span].merge(cells[-1]) if len(cells) - label_span > 1 else cells[label_span]
+    value_cell = (
+        cells[label_span].merge(cells[-1]) if len(cells) - label_span > 1 else cells[label_span]
+    )
     write(label_cell, label, label=True)
     write(value_cell, value)
     if min_height_cm:
@@ -246,22 +292,69 @@ def wide_row(t: Table, label: str, value: str, *, label_span: int = 1, min_heigh
     return value_cell
 
 
-def loop_table(document, widths_cm: list[float], headers: list[str], item: str, collection: str,  # type: ignore[no-untyped-def]
-               fields: list[str | tuple[str, ...]]) -> Table:
+def band_row(t: Table, text: str, fill: str = BAND_FILL) -> _Cell:
+    """A full-width shaded row naming the part of the form below it (申请人基本情况, …)."""
+    cells = add_row(t)
+    merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+    write(merged, text, label=True)
+    merged._tc.get_or_add_tcPr().find(qn("w:shd")).set(qn("w:fill"), fill)
+    keep_row(t.rows[-1])
+    return merged
+
+
+def keep_row(row) -> None:  # type: ignore[no-untyped-def]
+    """The row may not break across pages."""
+    properties = row._tr.get_or_add_trPr()
+    if properties.find(qn("w:cantSplit")) is None:
+        properties.append(OxmlElement("w:cantSplit"))
+
+
+def header_row(row) -> None:  # type: ignore[no-untyped-def]
+    """The row is repeated at the top of every page the table continues on."""
+    keep_row(row)
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def optional_date(name: str, blank: str = CHROME["hans"]["blank_date"]) -> str:
+    """The tag of a date that may still be empty: the date, or a blank ＿年＿月＿日 to fill in."""
+    return f"{{% if {name} %}}{{{{ {name} }}}}{{% else %}}{blank}{{% endif %}}"
+
+
+def loop_table(
+    document,
+    widths_cm: list[float],
+    headers: list[str],
+    item: str,
+    collection: str,  # type: ignore[no-untyped-def]
+    fields: list[str | tuple[str, ...]],
+    *,
+    size: Pt | None = None,
+    align: list | None = None,
+    paper: bool = False,
+) -> Table:
     """A table with a header row and one row per item of `collection` (docxtpl {%tr for %}).
 
-    A field given as a tuple of names prints them on separate lines of the same cell.
+    A field given as a tuple of names prints them on separate lines of the same cell. `size`
+    is the font size of the whole table, `align` one paragraph alignment per column (None =
+    left), and `paper` repeats the header on every page and keeps each row on one page.
     """
     t = table(document, widths_cm)
     for cell, header in zip(add_row(t), headers, strict=True):
-        write(cell, header, label=True)
+        write(cell, header, label=True, size=size)
+    if paper:
+        header_row(t.rows[-1])
     _full_width_row(t, f"{{%tr for {item} in {collection} %}}")
-    for cell, names in zip(add_row(t), fields, strict=True):
+    aligns = align or [None] * len(fields)
+    for cell, names, alignment in zip(add_row(t), fields, aligns, strict=True):
         p = cell.paragraphs[0]
+        if alignment is not None:
+            p.alignment = alignment
         for index, name in enumerate((names,) if isinstance(names, str) else names):
             if index:
                 p.add_run().add_break()
-            run(p, f"{{{{ {item}.{name} }}}}")
+            run(p, f"{{{{ {item}.{name} }}}}", size=size)
+    if paper:
+        keep_row(t.rows[-1])
     _full_width_row(t, "{%tr endfor %}")
     return t
 
@@ -272,14 +365,27 @@ def _full_width_row(t: Table, text: str) -> None:
     run(merged.paragraphs[0], text)
 
 
-def signature_line(document, *pairs: tuple[str, str], script: str = "hans") -> None:  # type: ignore[no-untyped-def]
-    """签名：______ 日期：{{ date }} — one line per signer."""
+def signature_line(
+    document,
+    *pairs: tuple[str, str],
+    script: str = "hans",  # type: ignore[no-untyped-def]
+    date_at_cm: float | None = None,
+) -> list[Paragraph]:
+    """签名：______ 日期：{{ date }} — one line per signer; with `date_at_cm` the dates of all
+    lines start at that tab stop."""
     words = CHROME[script]
+    lines = []
     for who, date_tag in pairs:
         p = document.add_paragraph()
         p.paragraph_format.space_before = Pt(10)
-        run(p, f"{who}{words['sign']}：＿＿＿＿＿＿＿＿＿＿　　{words['date']}：")
+        if date_at_cm is None:
+            run(p, f"{who}{words['sign']}：＿＿＿＿＿＿＿＿＿＿　　{words['date']}：")
+        else:
+            p.paragraph_format.tab_stops.add_tab_stop(Cm(date_at_cm))
+            run(p, f"{who}{words['sign']}：＿＿＿＿＿＿＿＿＿＿\t{words['date']}：")
         run(p, date_tag if date_tag else words["blank_date"])
+        lines.append(p)
+    return lines
 
 
 def set_landscape(document) -> None:  # type: ignore[no-untyped-def]
