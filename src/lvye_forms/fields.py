@@ -174,19 +174,22 @@ def mask_id(id_number: str) -> str:
 # --- phones --------------------------------------------------------------------------------
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"(0\d{2,3})-?([2-9]\d{6,7})(?:(?:-|转|ext\.?)(\d{1,6}))?")
-
-
-def _strip_country_code(text: str) -> str:
-    for prefix in ("+86", "0086", "86"):
-        if text.startswith(prefix) and len(text) - len(prefix) == 11:
-            return text[len(prefix) :]
-    return text
+_LANDLINE = re.compile(r"(0[12]\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:(?:-|转|ext\.?)(\d{1,6}))?")
 
 
 def _phone_text(value: Any) -> str:
+    """Phone text without brackets and without a +86 / 0086 / 86 prefix (whatever its dashes)."""
     text = normalise_code(value).replace("(", "").replace(")", "")
-    return _strip_country_code(text)
+    compact = text.replace("-", "")
+    for prefix in ("+86", "0086", "86"):
+        if not compact.startswith(prefix):
+            continue
+        rest = compact[len(prefix) :]
+        if _MOBILE.fullmatch(rest):
+            return rest
+        if rest[:1] in "23456789" and 9 <= len(rest) <= 11:
+            return "0" + rest  # +86 769 2222 3333: the trunk 0 is dropped after the country code
+    return text
 
 
 def _mobile(value: Any) -> Any:
@@ -247,8 +250,10 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # Excel's serial range, 1900-01-01 .. 9999-12-31
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        if float(value).is_integer() and 18000101 <= value <= 29991231:
+            return parse_date(str(int(value)))  # 20170105 typed into a number cell
         raise ValueError(value)
-    text = normalise_code(value)
+    text = normalise_code(re.split(r"(?:T|\s+)\d{1,2}[:：]", str(value).strip())[0])
     # A time part (2024-01-05 00:00:00 from a CSV export) is dropped; forms record days.
     text = re.split(r"(?<=\d)[T ]?\d{1,2}:\d{2}", text)[0] if ":" in text else text
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
@@ -315,8 +320,9 @@ def _money(value: Any) -> Any:
     if isinstance(value, bool):
         raise fail(Code.MONEY)
     if isinstance(value, float):
-        # repr gives the shortest text that round-trips, so 12.3 stays 12.3, not 12.2999…
-        value = repr(value)
+        # repr gives the shortest text that round-trips, so 12.3 stays 12.3, not 12.2999…;
+        # rounding first drops binary leftovers of formulas (0.1+0.2 = 0.30000000000000004).
+        value = repr(round(value, 9))
     text = normalise_code(value).replace(",", "").removeprefix("¥").removeprefix("￥")
     text = text.removesuffix("元")
     try:
