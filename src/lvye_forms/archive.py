@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from .fields import parse_date
 from .ingest.tables import UnreadableFile, read_tables
 from .model import FormModel
-from .registry import UnknownForm, all_forms, find_form_by_title, get_form
+from .registry import UnknownForm, find_form_by_title, get_form
 from .render.embed import NoEmbeddedData, read_embedded
 
 OOXML_SUFFIXES = {".docx", ".xlsx", ".docm", ".xlsm"}
@@ -270,7 +270,3 @@ def scan(root: Path, register: Path | None = None) -> tuple[list[ArchiveDocument
     for missing in listed.values():
         unplaced.append(Unplaced(missing.path, "unreadable", "登记表中列出的文件不存在"))
     return documents, unplaced
-
-
-def known_form_ids() -> list[str]:
-    return [m.form_id for m in all_forms()]
