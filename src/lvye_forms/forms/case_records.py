@@ -8,7 +8,7 @@ from ..fields import Choice, CnDate, Count, ShortText, Text
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
 from ..registry import register
-from .common import Attainment, ContactMethod
+from .common import ContactMethod, GoalAttainment
 
 
 class _ContactRecord(FormModel):
@@ -127,12 +127,6 @@ class CaseNoteProcess(_ContactRecord):
     )
 
 
-class GoalProgress(FormPart):
-    goal: Text = Field(title="目标")
-    attainment: Attainment = Field(title="达成情况")
-    evidence: Text | None = Field(None, title="依据")
-
-
 @register
 class CaseStageReview(FormModel):
     """《个案阶段性发展表》: for every case open at least a year without closing."""
@@ -163,7 +157,7 @@ class CaseStageReview(FormModel):
     period_end: Date = Field(title="检讨期间结束")
     review_date: Date = Field(title="检讨日期")
     new_needs: Text = Field(title="新需求或需求改变")
-    goals: list[GoalProgress] = Field(title="目标达成情况")
+    goals: list[GoalAttainment] = Field(title="目标达成情况")
     next_plan: Text = Field(title="下一阶段计划")
     supervisor_opinion: Text | None = Field(None, title="督导意见")
 

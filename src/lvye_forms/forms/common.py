@@ -30,6 +30,14 @@ class Attainment(Choice):
     NOT_MET = "未达到"
 
 
+class GoalAttainment(FormPart):
+    """One goal and how far it was met (stage reviews, group reports)."""
+
+    goal: Text = Field(title="目标")
+    attainment: Attainment = Field(title="达成情况")
+    evidence: Text | None = Field(None, title="依据")
+
+
 class ClientSource(Choice):
     """Where the client came from (seed 000 附件1 第一步(一)1)."""
 

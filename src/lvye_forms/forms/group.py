@@ -24,7 +24,7 @@ from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
 from ..registry import register
 from ..render.xlsx import TableData
-from .common import Attainment, FinanceReport, Sex, age_on
+from .common import FinanceReport, GoalAttainment, Sex, age_on
 
 
 class GroupType(Choice):
@@ -463,12 +463,6 @@ class GroupSessionRecord(FormModel):
     )
 
 
-class GoalResult(FormPart):
-    goal: Text = Field(title="目标")
-    attainment: Attainment = Field(title="达成情况")
-    evidence: Text | None = Field(None, title="依据")
-
-
 @register
 class GroupReport(FormModel):
     """《小组报告》: written after the group ends."""
@@ -499,7 +493,7 @@ class GroupReport(FormModel):
     members: Count = Field(title="组员人数")
     average_attendance: ShortText = Field(title="平均出席率", description="如 90%")
     volunteers_took_part: YesNo = Field(False, title="有义工参与")
-    goals: list[GoalResult] = Field(title="目标达成")
+    goals: list[GoalAttainment] = Field(title="目标达成")
     process_review: Text = Field(title="过程回顾")
     member_changes: Text = Field(title="组员的改变")
     evaluation_results: Text = Field(title="评估结果", description="问卷、量表等")
