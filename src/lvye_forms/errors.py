@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from . import i18n
+
 
 class Code(str, Enum):
     """Error codes. The value is the stable machine name used in JSON reports."""
@@ -135,10 +137,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
 }
 
 
-def message(code: Code, lang: str = "zh", **ctx: Any) -> str:
-    """The message for `code` in `lang` ("zh" or "en"), with `ctx` filled in."""
+def message(code: Code, lang: str | None = None, **ctx: Any) -> str:
+    """The message for `code` in `lang` ("zh" or "en"; default: the current language)."""
     zh, en = MESSAGES[code]
-    template = zh if lang == "zh" else en
+    template = en if (lang or i18n.current()) == "en" else zh
     return template.format(**ctx) if ctx else template
 
 
@@ -148,7 +150,10 @@ def fail(code: Code, **ctx: Any) -> PydanticCustomError:
     Returned (not raised) so call sites read `raise fail(Code.X)`.
     """
     # Pydantic formats the template itself with `ctx`; braces in values are safe there.
-    return PydanticCustomError(f"lvye.{code.value}", MESSAGES[code][0], ctx or None)
+    zh, en = MESSAGES[code]
+    return PydanticCustomError(
+        f"lvye.{code.value}", en if i18n.current() == "en" else zh, ctx or None
+    )
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,43 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from .. import i18n
 from ..archive import ArchiveDocument, Unplaced
 from ..fields import month_of
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 
-COMPLETE, MISSING, LATE, NOT_DUE, INVALID = "complete", "missing", "late", "not_due", "invalid"
+class FindingStatus(str, Enum):
+    """What a requirement's check found. The value is the stable name used in JSON."""
+
+    COMPLETE = "complete"
+    MISSING = "missing"
+    LATE = "late"
+    NOT_DUE = "not_due"
+    INVALID = "invalid"
+
+    @property
+    def label(self) -> str:
+        return (STATUS_LABELS_EN if i18n.current() == "en" else STATUS_LABELS)[self]
+
+    @property
+    def is_problem(self) -> bool:
+        return self in PROBLEMS
+
+
+COMPLETE, MISSING, LATE, NOT_DUE, INVALID = (
+    FindingStatus.COMPLETE,
+    FindingStatus.MISSING,
+    FindingStatus.LATE,
+    FindingStatus.NOT_DUE,
+    FindingStatus.INVALID,
+)
 PROBLEMS = (MISSING, LATE, INVALID)
 STATUS_LABELS = {
     COMPLETE: "齐全",
@@ -31,6 +57,13 @@ STATUS_LABELS = {
     LATE: "逾期",
     NOT_DUE: "未到期",
     INVALID: "不符合要求",
+}
+STATUS_LABELS_EN = {
+    COMPLETE: "complete",
+    MISSING: "missing",
+    LATE: "late",
+    NOT_DUE: "not yet due",
+    INVALID: "invalid",
 }
 SUBJECT_LABELS = {
     "case": "个案",
@@ -55,7 +88,7 @@ class Finding:
     step: str
     requirement: str
     forms: tuple[str, ...]
-    status: str
+    status: FindingStatus
     due: dt.date | None = None
     days_late: int | None = None
     document: str = ""  # path of the document that satisfies (or breaks) the requirement
@@ -337,7 +370,7 @@ def _evaluate_requirement(
             "due": due,
         }
 
-        def make(status: str, _common: dict[str, Any] = common, **details: Any) -> Finding:
+        def make(status: FindingStatus, _common: dict[str, Any] = common, **details: Any) -> Finding:
             return Finding(**_common, status=status, **details)
 
         if requirement.forbid:
