@@ -314,7 +314,7 @@ def test_check_command_formats_and_exit_status(tmp_path):
     assert table.exit_code == 1  # the service point's monthly reports are missing
     assert "档案完整性检查" in table.output
     data = json.loads(runner.invoke(main, ["check", str(archive), "--as-of", "2024-07-15", "--format", "json"]).output)
-    assert data["schema_version"] == 1 and data["as_of"] == "2024-07-15"
+    assert data["schema_version"] == 2 and data["as_of"] == "2024-07-15"
     assert data["by_service_point"][0]["name"] == "东城街道主山社区社工站"
     out = tmp_path / "结果.xlsx"
     runner.invoke(main, ["check", str(archive), "--as-of", "2024-07-15", "--format", "xlsx", "-o", str(out)])

@@ -107,9 +107,16 @@ def test_extract_masks_on_screen_and_round_trips_through_a_file(tmp_path):
     assert shown["data"]["id_number"].endswith("0020")
     assert "13925512345" not in json.dumps(shown)
 
+    masked_file = tmp_path / "masked.json"
+    assert run("extract", document, "-o", masked_file).exit_code == 0
+    assert "441900195203150020" not in masked_file.read_text(encoding="utf-8")
+
     full = tmp_path / "data.json"
-    assert run("extract", document, "-o", full).exit_code == 0
+    assert run("extract", document, "-o", full, "--show-personal").exit_code == 0
     assert json.loads(full.read_text(encoding="utf-8"))["data"]["id_number"] == "441900195203150020"
+    # -o never replaces an existing file unless asked.
+    assert run("extract", document, "-o", full).exit_code == 1
+    assert "441900195203150020" in full.read_text(encoding="utf-8")
 
     again = tmp_path / "again"
     assert run("render", full, "-o", again).exit_code == 0

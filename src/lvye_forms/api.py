@@ -1,105 +1,114 @@
-"""The library API. The CLI only parses arguments and calls these.
+"""The library API. The command line and any other program call these and nothing else.
 
-from lvye_forms import api
-reports = api.render_path(Path("个案同意书.xlsx"), Path("out"))
-[(r.form_id, r.ok, [d.path for d in r.documents]) for r in reports]
+    >>> from pathlib import Path
+    >>> import lvye_forms
+    >>> report = lvye_forms.render([Path("fixtures/case_consent.xlsx")], Path("out"))
+    >>> report.ok, len(report.written), [str(p) for p in report.problems]   # doctest: +SKIP
+
+Each command's verb returns one report object (`RenderReport`, `CheckReport`, `StatsReport`,
+see `lvye_forms.report`); the formatters in `lvye_forms.formats` print them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import json
-from functools import cache
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from . import __version__
 from .archive import Unplaced, scan
+from .batch import ALL_FORMS, RenderRun, detect_forms
 from .check.engine import StaffRegister, run_check
 from .check.profile import load_profile
-from .check.report import CheckReport
-from .errors import Code, Problem, message
 from .fields import parse_date
-from .ingest.annotate import annotated_copy
-from .ingest.records import FormReader, translate
-from .ingest.tables import Table, UnreadableFile, read_tables, workbook_form_id
+from .ingest.tables import read_tables
 from .ingest.workbook import all_forms_workbook, input_workbook, register_workbook
 from .model import FormModel
-from .registry import all_forms, find_form_by_title, get_form, spec, template_path
-from .render.context import template_context
-from .render.docx import PreparedTemplate
+from .registry import all_forms, get_form, spec
+from .render.document import DEFAULT_AGENCY, document_name, metadata, render_record
 from .render.embed import read_embedded
-from .render.output import WriteStatus, free_path, safe_name, write_atomic
-from .render.tabular import table_data
-from .render.xlsx import render_table
-from .report import DocumentResult, FileReport
+from .render.output import WriteStatus, write_atomic
+from .report import (
+    CheckReport,
+    DocumentResult,
+    FileReport,
+    RenderEvents,
+    RenderReport,
+    StatsReport,
+)
 from .schema import FormSpec
 from .stats import service_statistics
 
-DEFAULT_AGENCY = "东莞市绿叶社会工作服务中心"
-ANNOTATED_SUFFIX = "-待修改"
-ALL_FORMS = "*"  # the form property of the all-forms workbook
+__all__ = [
+    "ALL_FORMS",
+    "DEFAULT_AGENCY",
+    "check_archive",
+    "describe",
+    "detect_forms",
+    "document_name",
+    "extract",
+    "list_forms",
+    "metadata",
+    "monthly_statistics",
+    "render",
+    "render_path",
+    "render_record",
+    "write_document",
+    "write_input_workbook",
+    "write_register_workbook",
+]
 
 
 def list_forms() -> list[type[FormModel]]:
+    """Every form, grouped by service area."""
     return all_forms()
 
 
-# --- one document ------------------------------------------------------------------------
+def describe(form_id: str) -> FormSpec:
+    """The columns, list parts and rules of a form (see `schema.FormSpec`)."""
+    return spec(form_id)
 
 
-@cache
-def _prepared(form_id: str) -> PreparedTemplate:
-    return PreparedTemplate(template_path(form_id))
+# --- render ------------------------------------------------------------------------------
 
 
-def metadata(record: FormModel, agency: str) -> dict[str, Any]:
-    """What a document carries about itself: form, schema version, agency and the record."""
-    model = type(record)
-    return {
-        "form": model.form_id,
-        "schema_version": model.schema_version,
-        "agency": agency,
-        "generator": f"lvye-forms {__version__}",
-        "key": record.key(),
-        "data": record.model_dump(mode="json"),
-    }
+def render(
+    paths: Iterable[Path],
+    outdir: Path,
+    *,
+    form_id: str | None = None,
+    agency: str | None = None,
+    today: dt.date | None = None,
+    overwrite: bool = False,
+    show_personal: bool = False,
+    pdf: bool = False,
+    events: RenderEvents | None = None,
+) -> RenderReport:
+    """Validate every row of each input and write one document per valid row into `outdir`.
 
-
-def render_record(record: FormModel, agency: str = DEFAULT_AGENCY) -> bytes:
-    """The document for one validated record, as bytes (same record → same bytes)."""
-    model = type(record)
-    if model.kind == "xlsx":
-        return render_table(agency, model.title, table_data(record), metadata(record, agency))
-    return _prepared(model.form_id).render(
-        template_context(record, agency), metadata(record, agency)
+    An input is a workbook (one form, or a sheet per form), a CSV file (give `form_id`) or
+    the JSON of `extract`. Every problem of every row is reported (file, sheet, row, column,
+    value, reason); for spreadsheets a copy with those cells marked is written to `outdir`.
+    A different file already at a document's name is kept unless `overwrite`. With `pdf`, a
+    PDF is made next to each document (one LibreOffice process for the batch). `events`
+    hears of each document as it is written (for progress displays).
+    """
+    run = RenderRun(
+        outdir,
+        form_id=form_id,
+        agency=agency,
+        today=today,
+        overwrite=overwrite,
+        show_personal=show_personal,
+        events=events,
     )
+    report = run.run(paths)
+    if pdf:
+        from .render.pdf_batch import add_pdfs
 
-
-def document_name(record: FormModel) -> str:
-    model = type(record)
-    return safe_name(model.title, record.key(), record.display_name(), suffix=f".{model.kind}")
-
-
-def extract(path: Path) -> dict[str, Any]:
-    """The form id, schema version and data a document made by lvye-forms carries."""
-    return read_embedded(path)
-
-
-# --- a whole input file --------------------------------------------------------------------
-
-
-def detect_forms(path: Path, tables: dict[str, Table]) -> list[type[FormModel]]:
-    """The forms an input file holds: our one-form workbook property, else every sheet named
-    after a form (the all-forms workbook, or a workbook staff assembled themselves)."""
-    form_id = workbook_form_id(path)
-    if form_id and form_id != ALL_FORMS:
-        return [get_form(form_id)]
-    found = [find_form_by_title(name) for name in tables]
-    return [model for model in found if model is not None]
+        add_pdfs(report, overwrite=overwrite)
+    return report
 
 
 def render_path(
@@ -113,140 +122,40 @@ def render_path(
     show_personal: bool = False,
     annotate: bool = True,
 ) -> list[FileReport]:
-    """Validate every row of `path` and render one document per valid row into `outdir`.
-
-    `path` is a workbook (one form, or a sheet per form), a CSV file (give `form_id`) or the
-    JSON of `extract`. Returns one report per form found. Invalid rows are reported (sheet,
-    row, column, value, reason) and, for spreadsheets, marked in an annotated copy written to
-    `outdir`. Existing files with different content are kept unless `overwrite`.
-    """
-    today = today or dt.date.today()
-    if path.suffix.lower() == ".json":
-        return [
-            _render_json(path, outdir, FileReport(input=path), form_id, agency, today, overwrite)
-        ]
-    try:
-        tables = read_tables(path)
-        models = [get_form(form_id)] if form_id else detect_forms(path, tables)
-    except UnreadableFile as exc:
-        report = FileReport(input=path)
-        report.problems.append(_file_problem(path, Code.UNREADABLE, reason=str(exc)))
-        return [report]
-    if not models:
-        report = FileReport(input=path)
-        reason = "工作簿中没有可识别的表单工作表；请在命令中写明表单编号，如 render case_consent 文件.xlsx"
-        report.problems.append(_file_problem(path, Code.UNKNOWN_FORM, reason=reason))
-        return [report]
-    reports = []
-    for model in models:
-        report = FileReport(input=path, form_id=model.form_id)
-        reader = FormReader(model, path.name, today=today, show_personal=show_personal)
-        outcomes, file_problems = reader.read(tables)
-        report.problems.extend(file_problems)
-        report.rows = len(outcomes)
-        for outcome in outcomes:
-            report.problems.extend(outcome.problems)
-            if outcome.record is None:
-                report.failed_rows += 1
-                continue
-            _write_document(outcome.record, outdir, agency or DEFAULT_AGENCY, overwrite, report)
-        reports.append(report)
-    problems = [p for r in reports for p in r.problems]
-    if annotate and problems:
-        copy = _write_annotated(path, outdir, problems, overwrite)
-        for report in reports:
-            report.annotated_copy = copy if report.problems else None
-    return reports
-
-
-def _file_problem(path: Path, code: Code, **ctx: Any) -> Problem:
-    return Problem(code=code.value, message=message(code, **ctx), file=path.name)
-
-
-def _write_document(
-    record: FormModel, outdir: Path, agency: str, overwrite: bool, report: FileReport
-) -> None:
-    target = outdir / document_name(record)
-    taken = {d.path.resolve() for d in report.documents}
-    if target.resolve() in taken:  # two keys that differ only in characters a file name can't hold
-        target = free_path(target, avoid=taken)
-    status = write_atomic(target, render_record(record, agency), overwrite=overwrite)
-    report.documents.append(DocumentResult(record.key(), record.display_name(), target, status))
-    if status is WriteStatus.KEPT:
-        report.problems.append(
-            Problem(code=Code.EXISTS.value, message=message(Code.EXISTS), file=str(target))
-        )
-
-
-def _write_annotated(
-    path: Path, outdir: Path, problems: list[Problem], overwrite: bool
-) -> Path | None:
-    marked = [p for p in problems if p.row is not None]
-    if not marked:
-        return None
-    stem = path.stem.removesuffix(ANNOTATED_SUFFIX)
-    target = outdir / f"{stem}{ANNOTATED_SUFFIX}.xlsx"
-    if target.resolve() == path.resolve() or (target.exists() and not overwrite):
-        # Never write over the file being read, nor over an earlier copy staff may be editing.
-        target = free_path(target, avoid={path.resolve()})
-    write_atomic(target, annotated_copy(path, marked), overwrite=True)
-    return target
-
-
-def _render_json(
-    path: Path,
-    outdir: Path,
-    report: FileReport,
-    form_id: str | None,
-    agency: str | None,
-    today: dt.date,
-    overwrite: bool,
-) -> FileReport:
-    """Render records given as JSON, e.g. the output of `extract` (one object or a list)."""
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.problems.append(_file_problem(path, Code.UNREADABLE, reason=str(exc)))
-        return report
-    items = payload if isinstance(payload, list) else [payload]
-    for number, item in enumerate(items, start=1):
-        report.rows += 1
-        where = Problem(code="", message="", file=path.name, sheet="JSON", row=number)
-        item_form = form_id or (item.get("form") if isinstance(item, dict) else None)
-        data = item.get("data", item) if isinstance(item, dict) and "form" in item else item
-        try:
-            model = get_form(str(item_form))
-            record = model.model_validate(data, context={"today": today})
-        except KeyError:
-            report.failed_rows += 1
-            reason = f"记录没有 form 字段或表单编号无效（{item_form}）"
-            report.problems.append(
-                _at(where, Code.UNKNOWN_FORM, message(Code.UNKNOWN_FORM, reason=reason))
-            )
-            continue
-        except ValidationError as exc:
-            report.failed_rows += 1
-            for error in exc.errors():
-                column = ".".join(str(p) for p in error["loc"])
-                report.problems.append(_at(where, Code.INVALID, translate(error), column))
-            continue
-        report.form_id = model.form_id
-        embedded_agency = item.get("agency") if isinstance(item, dict) else None
-        _write_document(
-            record, outdir, agency or embedded_agency or DEFAULT_AGENCY, overwrite, report
-        )
-    return report
-
-
-def _at(where: Problem, code: Code, text: str, column: str = "") -> Problem:
-    return Problem(
-        code=code.value,
-        message=text,
-        file=where.file,
-        sheet=where.sheet,
-        row=where.row,
-        column=column,
+    """`render` for one input file; one report per form it holds."""
+    run = RenderRun(
+        outdir,
+        form_id=form_id,
+        agency=agency,
+        today=today,
+        overwrite=overwrite,
+        show_personal=show_personal,
+        annotate=annotate,
     )
+    return run.run([path]).files
+
+
+def write_document(
+    record: FormModel, outdir: Path, *, agency: str | None = None, overwrite: bool = False
+) -> DocumentResult:
+    """Render one record into `outdir` (kept if a different file is there, unless `overwrite`).
+
+    Raises OSError when the file cannot be written.
+    """
+    target = outdir / document_name(record)
+    status = write_atomic(
+        target, render_record(record, agency or DEFAULT_AGENCY), overwrite=overwrite
+    )
+    return DocumentResult(record.key(), record.display_name(), target, status)
+
+
+def extract(path: Path) -> dict[str, Any]:
+    """The form id, schema version, agency and data a document made by lvye-forms carries.
+
+    Raises `render.embed.NoEmbeddedData` for other files, and OSError, zipfile.BadZipFile or
+    ValueError for damaged ones.
+    """
+    return read_embedded(path)
 
 
 # --- input workbooks -----------------------------------------------------------------------
@@ -257,7 +166,7 @@ def write_input_workbook(
 ) -> WriteStatus:
     """Write the input workbook for `form_id` (None: all forms, a sheet each) to `path`.
 
-    An existing file is kept unless `overwrite`.
+    An existing different file is kept unless `overwrite`.
     """
     buffer = io.BytesIO()
     if form_id is None:
@@ -267,9 +176,11 @@ def write_input_workbook(
     return write_atomic(path, buffer.getvalue(), overwrite=overwrite)
 
 
-def describe(form_id: str) -> FormSpec:
-    """The columns, list parts and rules of a form (see `schema.FormSpec`)."""
-    return spec(form_id)
+def write_register_workbook(path: Path, *, overwrite: bool = False) -> WriteStatus:
+    """The blank register that lists scanned or hand-made files for the checker."""
+    buffer = io.BytesIO()
+    register_workbook().save(buffer)
+    return write_atomic(path, buffer.getvalue(), overwrite=overwrite)
 
 
 # --- monthly statistics ------------------------------------------------------------------
@@ -284,23 +195,31 @@ def monthly_statistics(
     return service_statistics(documents, month, service_point), unplaced
 
 
-def write_document(
-    record: FormModel, outdir: Path, *, agency: str | None = None, overwrite: bool = False
-) -> DocumentResult:
-    """Render one record into `outdir` (kept if a different file is there, unless `overwrite`)."""
-    report = FileReport(input=outdir)
-    _write_document(record, outdir, agency or DEFAULT_AGENCY, overwrite, report)
-    return report.documents[0]
+def stats(
+    archive: Path,
+    month: str,
+    service_point: str,
+    outdir: Path,
+    *,
+    agency: str | None = None,
+    overwrite: bool = False,
+) -> StatsReport:
+    """Compute the month's statistics from `archive` and write the workbook into `outdir`."""
+    record, unplaced = monthly_statistics(archive, month, service_point)
+    document = write_document(record, outdir, agency=agency, overwrite=overwrite)
+    return StatsReport(month, service_point, record, document, unplaced)
 
 
 # --- completeness checks ---------------------------------------------------------------
+
+STAFF_DATE_COLUMNS = ("从事社工起始日期", "开始从事社会工作日期", "从事社会工作起始日期")
 
 
 def read_staff_register(path: Path) -> StaffRegister:
     """Workers and the date each began social work, from a staff workbook or CSV.
 
     Columns 姓名 and 从事社工起始日期 (开始从事社会工作日期 also accepted); the 社工情况统计表
-    input workbook has them too.
+    input workbook has them too. Raises `ingest.tables.UnreadableFile`.
     """
     tables = read_tables(path)
     register = StaffRegister()
@@ -314,12 +233,9 @@ def read_staff_register(path: Path) -> StaffRegister:
             try:
                 if name and began:
                     register.started[str(name).strip()] = parse_date(began)
-            except ValueError:
+            except (ValueError, OverflowError):
                 continue
     return register
-
-
-STAFF_DATE_COLUMNS = ("从事社工起始日期", "开始从事社会工作日期", "从事社会工作起始日期")
 
 
 def check_archive(
@@ -332,24 +248,14 @@ def check_archive(
 ) -> CheckReport:
     """Which subject under `archive` lacks which document, or missed which deadline.
 
-    `profile` is a shipped profile name or a YAML file; raises ProfileError for a bad one.
+    `profile` is a shipped profile name or a YAML file; raises `check.profile.ProfileError`
+    for a bad one, and `ingest.tables.UnreadableFile` for an unreadable staff register.
     """
     rules = load_profile(profile)
+    staff_register = read_staff_register(staff) if staff else None
     documents, unplaced = scan(archive, register)
-    result = run_check(
-        rules,
-        documents,
-        unplaced,
-        as_of or dt.date.today(),
-        read_staff_register(staff) if staff else None,
-    )
+    as_of = as_of or dt.date.today()
+    result = run_check(rules, documents, unplaced, as_of, staff_register)
     return CheckReport(
-        profile=rules.name, archive=archive, as_of=as_of or dt.date.today(), result=result
+        profile=rules.name, archive=archive, as_of=as_of, result=result, title=rules.title
     )
-
-
-def write_register_workbook(path: Path, *, overwrite: bool = False) -> WriteStatus:
-    """The blank register that lists scanned or hand-made files for the checker."""
-    buffer = io.BytesIO()
-    register_workbook().save(buffer)
-    return write_atomic(path, buffer.getvalue(), overwrite=overwrite)

@@ -1,32 +1,84 @@
-"""The `lvye-forms` command: click commands that parse arguments and call `lvye_forms.api`."""
+"""The `lvye-forms` command: parse arguments, call the library, hand the report to a formatter."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 from pydantic import TypeAdapter, ValidationError
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from . import __version__, api
-from .check.engine import PROBLEMS, STATUS_LABELS, SUBJECT_LABELS
+from . import __version__, api, i18n
 from .check.profile import ProfileError, load_profile
-from .check.report import CheckReport, to_html, to_json, to_xlsx
-from .fields import Month, mask_id, mask_phone
-from .registry import UnknownForm, get_form, spec
+from .fields import Month
+from .formats import as_text, click_zh
+from .formats.as_html import check_to_html
+from .formats.as_json import payload_to_json, to_json
+from .formats.as_xlsx import check_to_xlsx
+from .i18n import t
+from .ingest.tables import UnreadableFile
+from .paths import display_path
+from .privacy import mask_record
+from .registry import UnknownForm, get_form
 from .render.embed import NoEmbeddedData
 from .render.output import WriteStatus, write_atomic
-from .report import FileReport, RenderReport
-from .schema import KIND_LABELS, PERSONAL_KINDS
 
-console = Console(highlight=False, soft_wrap=True)
+click_zh.install()
+
+
+def _lang_in(args: Sequence[str]) -> str | None:
+    """The --lang given on the command line, read before click parses anything (so click's
+    own usage errors are in that language too)."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _tolerant_streams() -> None:
+    """A legacy console (cp936/GBK) cannot show every character: replace those, never crash."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf_8") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
+
+
+class _Main(click.Group):
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        i18n.set_language(_lang_in(argv))
+        _tolerant_streams()
+        return super().main(argv, *rest, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo(t("已中断。", "Interrupted."), err=True)
+            ctx.exit(130)
+        except Exception as exc:  # the last resort: a located message is always the real fix
+            if os.environ.get("LVYE_FORMS_DEBUG"):
+                raise
+            click.echo(
+                t(
+                    f"内部错误（{type(exc).__name__}：{exc}）。请把这行和所用的文件报告给管理员；"
+                    "设置 LVYE_FORMS_DEBUG=1 可看到详细信息。",
+                    f"Internal error ({type(exc).__name__}: {exc}). Please report this line and the "
+                    "files used; set LVYE_FORMS_DEBUG=1 for details.",
+                ),
+                err=True,
+            )
+            ctx.exit(2)
 
 
 def _form_or_fail(form_id: str) -> None:
@@ -36,9 +88,37 @@ def _form_or_fail(form_id: str) -> None:
         raise click.UsageError(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _kept(path: Path) -> str:
+    return t(
+        f"文件已存在，未覆盖：{display_path(path)}（如需覆盖请加 --overwrite）",
+        f"The file exists and was not overwritten: {display_path(path)} (use --overwrite)",
+    )
+
+
+def _write_output(path: Path, data: bytes, overwrite: bool) -> None:
+    """Write a report file the user named; exit 1 when a different file is there."""
+    try:
+        status = write_atomic(path, data, overwrite=overwrite)
+    except OSError as exc:
+        raise click.ClickException(
+            t(f"无法写入 {display_path(path)}：{exc}", f"Cannot write {display_path(path)}: {exc}")
+        ) from None
+    if status is WriteStatus.KEPT:
+        click.secho(_kept(path), fg="red", err=True)
+        sys.exit(1)
+    click.echo(t(f"已写入 {display_path(path)}", f"Written: {display_path(path)}"), err=True)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lvye-forms")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    envvar=i18n.ENV_VAR,
+    default=None,
+    help="界面语言（默认中文；也可设环境变量 LVYE_FORMS_LANG=en）。Language of all messages.",
+)
+def main(lang: str | None) -> None:
     """社工机构表单工具：电子表格 → 校验 → Word 文档。
 
     \b
@@ -47,6 +127,7 @@ def main() -> None:
       lvye-forms sheet case_consent -o 同意书.xlsx       # 生成空白输入表
       lvye-forms render 同意书.xlsx -o 输出              # 每行生成一份文档
     """
+    i18n.set_language(lang)
 
 
 @main.command("list")
@@ -56,13 +137,7 @@ def list_command() -> None:
     \b
     Example: lvye-forms list
     """
-    # Plain lines, grouped by service area: readable in any terminal width and easy to grep.
-    area = None
-    for model in api.list_forms():
-        if model.area != area:
-            area = model.area
-            console.print(f"\n[bold]{escape(area)}[/bold]")
-        console.print(f"  {model.form_id:<28} 《{escape(model.title)}》 {model.kind.upper()}")
+    as_text.Terminal().forms(api.list_forms())
 
 
 @main.command()
@@ -74,38 +149,7 @@ def describe(form: str) -> None:
     Example: lvye-forms describe case_consent
     """
     _form_or_fail(form)
-    form_spec = spec(form)
-    model = form_spec.model
-    console.print(
-        f"[bold]《{model.title}》[/bold]  编号 {model.form_id}  类别 {model.area}  输出 {model.kind.upper()}"
-    )
-    if model.sources:
-        console.print("依据：" + "；".join(model.sources))
-    console.print(f"每行一份文档，以「{form_spec.key.label}」区分。")
-    _print_columns(f"工作表「{form_spec.sheet_name}」", form_spec.columns)
-    for part in form_spec.parts:
-        title = f"工作表「{part.label}」（每行一条，用「{form_spec.key.label}」对应主表）"
-        _print_columns(title, part.fields)
-    if model.rules:
-        console.print("\n[bold]检查规则[/bold]")
-        for rule in model.rules:
-            console.print(f"  · {rule}")
-
-
-def _print_columns(title: str, columns: Any) -> None:
-    table = Table("列（中文）", "字段", "类型", "必填", "说明", title=title, title_justify="left")
-    for column in columns:
-        detail = column.description
-        if column.choices:
-            detail = "可选：" + "、".join(column.choices) + ("；" + detail if detail else "")
-        table.add_row(
-            column.label,
-            column.name,
-            KIND_LABELS[column.kind],
-            "是" if column.required else "",
-            detail,
-        )
-    console.print(table)
+    as_text.Terminal().describe(api.describe(form))
 
 
 @main.command()
@@ -129,28 +173,25 @@ def sheet(form: str | None, all_forms: bool, output: Path, example: bool, overwr
     Examples:
       lvye-forms sheet group_plan -o 小组计划书.xlsx --example
       lvye-forms sheet --all -o 服务点数据.xlsx
+      lvye-forms sheet register -o 文件登记表.xlsx
     """
     if bool(form) == all_forms:
-        raise click.UsageError("请给出一个表单编号，或使用 --all")
-    if form == "register":  # the checker's register of scanned and hand-made files
-        if api.write_register_workbook(output, overwrite=overwrite) is WriteStatus.KEPT:
-            console.print(
-                f"[red]文件已存在，未覆盖：{escape(str(output))}（如需覆盖请加 --overwrite）[/red]"
-            )
-            sys.exit(1)
-        console.print(f"已生成文件登记表：{escape(str(output))}")
-        return
-    if form:
+        raise click.UsageError(t("请给出一个表单编号，或使用 --all", "Name one form, or use --all"))
+    if form and form != "register":
         _form_or_fail(form)
     if output.suffix.lower() != ".xlsx":
-        raise click.UsageError("输出文件须以 .xlsx 结尾")
-    status = api.write_input_workbook(form, output, example=example, overwrite=overwrite)
+        raise click.UsageError(t("输出文件须以 .xlsx 结尾", "The output file must end in .xlsx"))
+    try:
+        if form == "register":  # the checker's register of scanned and hand-made files
+            status = api.write_register_workbook(output, overwrite=overwrite)
+        else:
+            status = api.write_input_workbook(form, output, example=example, overwrite=overwrite)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
     if status is WriteStatus.KEPT:
-        console.print(
-            f"[red]文件已存在，未覆盖：{escape(str(output))}（如需覆盖请加 --overwrite）[/red]"
-        )
+        click.secho(_kept(output), fg="red")
         sys.exit(1)
-    console.print(f"已生成输入表：{escape(str(output))}")
+    click.echo(t(f"已生成输入表：{display_path(output)}", f"Written: {display_path(output)}"))
 
 
 @main.command()
@@ -170,6 +211,7 @@ def sheet(form: str | None, all_forms: bool, output: Path, example: bool, overwr
 )
 @click.option("--overwrite", is_flag=True, help="输出文件已存在且内容不同时覆盖")
 @click.option("--show-personal", is_flag=True, help="在错误报告中显示完整的身份证号和电话")
+@click.option("--pdf", is_flag=True, help="同时为每份文档生成 PDF（需要 LibreOffice）")
 @click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -183,43 +225,47 @@ def render(
     agency: str | None,
     overwrite: bool,
     show_personal: bool,
+    pdf: bool,
     today: dt.datetime | None,
     as_json: bool,
 ) -> None:
     """校验数据并为每个有效行生成一份文档。Validate DATA and render one document per valid row.
 
-    DATA is an .xlsx or .csv file (UTF-8 or GBK), or the JSON printed by `extract`. FORM may be
-    left out for workbooks made by `lvye-forms sheet`. Invalid rows are listed with their cell
-    and reason; a copy of the workbook with those cells marked is written to OUTDIR. The exit
-    status is 1 when any row failed.
+    DATA is an .xlsx or .csv file (UTF-8 or GBK), or the JSON written by `extract -o`. FORM may
+    be left out for workbooks made by `lvye-forms sheet`. Every problem of every row is listed
+    with its cell and reason, and a copy of the workbook with those cells marked is written to
+    OUTDIR (replacing the copy of an earlier run). Existing different files are never
+    replaced unless --overwrite. Exit status: 0 all rendered, 1 some rows or files need
+    attention, 2 the command could not run.
 
     \b
     Examples:
       lvye-forms render case_consent 同意书.xlsx -o 输出
-      lvye-forms render fixtures/*.xlsx -o out
+      lvye-forms render fixtures/*.xlsx -o out --pdf
     """
     form_id, paths = _split_form(args)
-    report = RenderReport()
-    for path in paths:
-        report.files.extend(
-            api.render_path(
-                path,
-                outdir,
-                form_id=form_id,
-                agency=agency,
-                overwrite=overwrite,
-                show_personal=show_personal,
-                today=today.date() if today else None,
-            )
+    terminal = as_text.Terminal(show_personal=show_personal)
+    progress = None if as_json else as_text.RenderProgress(terminal)
+    try:
+        report = api.render(
+            paths,
+            outdir,
+            form_id=form_id,
+            agency=agency,
+            overwrite=overwrite,
+            show_personal=show_personal,
+            pdf=pdf,
+            today=today.date() if today else None,
+            events=progress,
         )
+    finally:
+        if progress is not None:
+            progress.close()
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(to_json(report, show_personal=show_personal))
     else:
-        for file_report in report.files:
-            # An all-forms workbook has many empty sheets: say nothing about those.
-            if file_report.rows or file_report.problems or len(report.files) == 1:
-                _print_file_report(file_report)
-    sys.exit(0 if report.ok else 1)
+        terminal.render_summary(report)
+    sys.exit(report.status.exit_code)
 
 
 def _split_form(args: tuple[str, ...]) -> tuple[str | None, list[Path]]:
@@ -230,87 +276,54 @@ def _split_form(args: tuple[str, ...]) -> tuple[str | None, list[Path]]:
     return None, [Path(a) for a in args]
 
 
-def _print_file_report(report: FileReport) -> None:
-    written = [
-        d for d in report.documents if d.status in (WriteStatus.WRITTEN, WriteStatus.REPLACED)
-    ]
-    unchanged = [d for d in report.documents if d.status is WriteStatus.UNCHANGED]
-    title = f"《{get_form(report.form_id).title}》" if report.form_id else ""
-    console.print(
-        f"[bold]{escape(str(report.input))}[/bold] {title}：共 {report.rows} 行，"
-        f"生成 {len(written)} 份，未变 {len(unchanged)} 份，[red]有错 {report.failed_rows} 行[/red]"
-        if report.failed_rows
-        else f"[bold]{escape(str(report.input))}[/bold] {title}：共 {report.rows} 行，生成 {len(written)} 份，未变 {len(unchanged)} 份"
-    )
-    for document in written:
-        console.print(f"  ✓ {escape(str(document.path))}")
-    # One line per problem, in the order staff fix them: where, what is wrong, what was typed.
-    for problem in report.problems:
-        console.print(f"  [red]✗[/red] {escape(str(problem))}")
-    if report.annotated_copy:
-        console.print(
-            f"  已标出错误单元格的副本：{escape(str(report.annotated_copy))}（改正后可直接用它再次运行）"
-        )
-
-
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="写入 JSON 文件（完整数据，可用于 render 重新生成）",
+    help="写入 JSON 文件（可用于 render 重新生成）",
 )
-@click.option("--show-personal", is_flag=True, help="在终端显示完整的身份证号和电话")
-def extract(file: Path, output: Path | None, show_personal: bool) -> None:
+@click.option("--show-personal", is_flag=True, help="显示或写入完整的身份证号和电话")
+@click.option("--overwrite", is_flag=True, help="-o 的文件已存在时覆盖")
+def extract(file: Path, output: Path | None, show_personal: bool, overwrite: bool) -> None:
     """读出文档中嵌入的表单数据（JSON）。Print the data a generated document carries.
 
-    On the terminal ID and phone numbers are masked unless --show-personal is given; with -o the
-    full data is written to a file, which `render` accepts to produce the same document again.
+    ID and phone numbers are masked, on screen and in the -o file, unless --show-personal is
+    given; `render` reproduces the same document from a file written with --show-personal.
 
     \b
-    Example: lvye-forms extract 输出/接受个案服务同意书_GA-2024-017_李小明.docx -o data.json
+    Example: lvye-forms extract 输出/接受个案服务同意书_GA-2024-017_李小明.docx -o data.json --show-personal
     """
     try:
         payload = api.extract(file)
     except NoEmbeddedData:
         raise click.ClickException(
-            f"{file} 中没有 lvye-forms 数据（不是由本工具生成，或数据已被删除）"
+            t(
+                f"{display_path(file)} 中没有 lvye-forms 数据（不是由本工具生成，或数据已被删除）",
+                f"{display_path(file)} carries no lvye-forms data (not made by this tool, or removed)",
+            )
         ) from None
-    except Exception as exc:  # zip or XML damage: say so rather than print a traceback
-        raise click.ClickException(f"无法读取 {file}：{exc}") from None
-    if output is not None:
-        output.write_text(
-            json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        console.print(f"已写入 {escape(str(output))}")
-        return
+    except (OSError, ValueError) as exc:  # zip or XML damage, a data part edited by hand
+        raise click.ClickException(
+            t(f"无法读取 {display_path(file)}：{exc}", f"Cannot read {display_path(file)}: {exc}")
+        ) from None
     if not show_personal:
-        payload = dict(payload, data=_masked(payload["form"], payload["data"]))
-    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-
-
-def _masked(form_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `data` with ID and phone numbers masked, parts included."""
-    try:
-        form_spec = spec(form_id)
-    except UnknownForm:
-        return data
-    kinds = {c.name: c.kind for c in form_spec.columns}
-    result = {k: _mask_value(kinds.get(k, ""), v) for k, v in data.items()}
-    for part in form_spec.parts:
-        part_kinds = {c.name: c.kind for c in part.fields}
-        result[part.name] = [
-            {k: _mask_value(part_kinds.get(k, ""), v) for k, v in item.items()}
-            for item in data.get(part.name) or []
-        ]
-    return result
-
-
-def _mask_value(kind: str, value: Any) -> Any:
-    if kind not in PERSONAL_KINDS or not value:
-        return value
-    return mask_id(value) if kind == "id" else mask_phone(value)
+        payload = dict(payload, data=mask_record(str(payload.get("form")), payload.get("data")))
+    text = payload_to_json(payload, show_personal=show_personal)
+    if output is None:
+        click.echo(text)
+        return
+    _write_output(output, (text + "\n").encode("utf-8"), overwrite)
+    if not show_personal:
+        click.echo(
+            t(
+                "身份证号和电话已隐去部分数字；需要完整数据（如用于重新生成文档）请加 --show-personal",
+                "ID and phone numbers are partly hidden; add --show-personal for the full data "
+                "(e.g. to render the document again)",
+            ),
+            err=True,
+        )
 
 
 @main.command()
@@ -320,8 +333,15 @@ def _mask_value(kind: str, value: Any) -> Any:
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), required=True)
 @click.option("--agency", envvar="LVYE_FORMS_AGENCY", default=None, help="机构名称")
 @click.option("--overwrite", is_flag=True, help="输出文件已存在且内容不同时覆盖")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
 def stats(
-    archive: Path, month: str, service_point: str, outdir: Path, agency: str | None, overwrite: bool
+    archive: Path,
+    month: str,
+    service_point: str,
+    outdir: Path,
+    agency: str | None,
+    overwrite: bool,
+    as_json: bool,
 ) -> None:
     """从档案中的记录统计《社工服务统计表》。Compute the month's service statistics.
 
@@ -334,30 +354,18 @@ def stats(
     try:
         month = TypeAdapter(Month).validate_python(month)
     except ValidationError:
-        raise click.UsageError("月份格式应为 2024-10") from None
-    record, unplaced = api.monthly_statistics(archive, month, service_point)
-    result = api.write_document(record, outdir, agency=agency, overwrite=overwrite)
-    table = Table("社工", "在案", "新开", "结案", "跟进", "小组节数", "活动", "义工时数")
-    for row in record.rows:  # type: ignore[attr-defined]
-        table.add_row(
-            row.worker,
-            str(row.open_cases),
-            str(row.new_cases),
-            str(row.closed_cases),
-            str(row.case_contacts),
-            str(row.group_sessions),
-            str(row.activities),
-            str(row.volunteer_hours),
+        raise click.UsageError(t("月份格式应为 2024-10", "Write the month as 2024-10")) from None
+    try:
+        report = api.stats(
+            archive, month, service_point, outdir, agency=agency, overwrite=overwrite
         )
-    console.print(table)
-    if result.status is WriteStatus.KEPT:
-        console.print(f"[red]文件已存在且内容不同，未覆盖：{escape(str(result.path))}[/red]")
-        sys.exit(1)
-    console.print(f"已生成：{escape(str(result.path))}")
-    if unplaced:
-        console.print(
-            f"[yellow]{len(unplaced)} 个文件无法识别，未计入统计（用 lvye-forms check 查看详情）[/yellow]"
-        )
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(to_json(report))
+    else:
+        as_text.Terminal().stats(report)
+    sys.exit(report.status.exit_code)
 
 
 @main.command()
@@ -395,6 +403,8 @@ def stats(
     type=click.Path(path_type=Path, dir_okay=False),
     help="写入文件（xlsx、html 必须）",
 )
+@click.option("--overwrite", is_flag=True, help="-o 的文件已存在时覆盖")
+@click.option("--show-personal", is_flag=True, help="报告中显示完整的身份证号和电话")
 @click.option("--all", "show_all", is_flag=True, help="表格中也列出齐全和未到期的项目")
 def check(
     archive: Path,
@@ -404,6 +414,8 @@ def check(
     register: Path | None,
     output_format: str,
     output: Path | None,
+    overwrite: bool,
+    show_personal: bool,
     show_all: bool,
 ) -> None:
     """检查档案中每个个案、小组、活动、长者……是否缺少文档或逾期。Check an archive.
@@ -416,7 +428,19 @@ def check(
       lvye-forms check 档案 --profile naner --as-of 2024-12-31 --format xlsx -o 检查结果.xlsx
     """
     if not archive.is_dir():
-        raise click.UsageError(f"档案文件夹不存在：{archive}")
+        raise click.UsageError(
+            t(
+                f"档案文件夹不存在：{display_path(archive)}",
+                f"No such folder: {display_path(archive)}",
+            )
+        )
+    if output_format in ("xlsx", "html") and output is None:
+        raise click.UsageError(
+            t(
+                f"--format {output_format} 需要用 -o 指定输出文件",
+                f"--format {output_format} needs -o FILE",
+            )
+        )
     try:
         report = api.check_archive(
             archive,
@@ -425,79 +449,24 @@ def check(
             staff=staff,
             register=register,
         )
-    except ProfileError as exc:
+    except (ProfileError, UnreadableFile) as exc:
         raise click.UsageError(str(exc)) from None
-    if output_format in ("xlsx", "html") and output is None:
-        raise click.UsageError(f"--format {output_format} 需要用 -o 指定输出文件")
     if output_format == "table":
-        _print_check(report, show_all)
+        as_text.Terminal(show_personal=show_personal).check(report, show_all=show_all)
     else:
-        renderers: dict[str, Callable[[CheckReport], str | bytes]] = {
-            "json": to_json,
-            "xlsx": to_xlsx,
-            "html": to_html,
-        }
-        text_or_bytes = renderers[output_format](report)
-        if output is None:
-            click.echo(text_or_bytes)
+        rendered: str | bytes
+        if output_format == "json":
+            rendered = to_json(report, show_personal=show_personal)
+        elif output_format == "xlsx":
+            rendered = check_to_xlsx(report, show_personal=show_personal)
         else:
-            data = (
-                text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
-            )
-            if write_atomic(output, data, overwrite=True) is not WriteStatus.KEPT:
-                console.print(f"已写入 {escape(str(output))}")
-    sys.exit(0 if report.ok else 1)
-
-
-def _print_check(report: CheckReport, show_all: bool) -> None:
-    data = report.to_dict()
-    totals = data["totals"]
-    console.print(
-        f"[bold]档案完整性检查[/bold]（规则 {escape(data['profile'])}，截至 {data['as_of']}）："
-        f"文档 {totals['documents']} 份，对象 {totals['subjects']} 个；"
-        + "，".join(f"{label} {totals[s]}" for s, label in STATUS_LABELS.items())
-    )
-    for title, key in (("服务点", "by_service_point"), ("负责社工", "by_worker")):
-        table = Table(title, *STATUS_LABELS.values(), title=f"按{title}", title_justify="left")
-        for row in data[key]:
-            table.add_row(escape(row["name"]), *(str(row[s]) for s in STATUS_LABELS))
-        console.print(table)
-    # Then one block per subject, one line per finding: readable at any terminal width.
-    shown = [f for f in data["findings"] if show_all or f["status"] in PROBLEMS]
-    marks = {
-        "missing": "[red]✗[/red]",
-        "late": "[yellow]![/yellow]",
-        "invalid": "[red]✗[/red]",
-        "not_due": "·",
-        "complete": "[green]✓[/green]",
-    }
-    current = None
-    for f in sorted(shown, key=lambda f: (f["subject_type"], f["subject_id"])):
-        subject = (f["subject_type"], f["subject_id"])
-        if subject != current:
-            current = subject
-            who = (
-                ""
-                if f["subject_type"] == "service_point"
-                else "，".join(x for x in (f["worker"], f["service_point"]) if x)
-            )
-            console.print(
-                f"\n[bold]{escape(f['subject_type_label'])} {escape(f['subject_id'])}[/bold] "
-                f"{escape(f['subject_name'])}" + (f"（{escape(who)}）" if who else "")
-            )
-        status = f["status_label"]
-        if f["days_late"]:
-            status += f"，逾期 {f['days_late']} 天"
-        if f["due"] and f["status"] != "complete":
-            status += f"（期限 {f['due']}）"
-        detail = f" — {escape(f['message'])}" if f["message"] else ""
-        console.print(
-            f"  {marks[f['status']]} {escape(f['step'])}：{escape(f['requirement'])} {status}{detail}"
-        )
-    if data["unplaced"]:
-        console.print(f"[yellow]无法识别的文件 {len(data['unplaced'])} 个：[/yellow]")
-        for item in data["unplaced"]:
-            console.print(f"  ? {escape(item['file'])}：{escape(item['reason'])}")
+            rendered = check_to_html(report, show_personal=show_personal)
+        if output is None:
+            click.echo(rendered)
+        else:
+            data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+            _write_output(output, data, overwrite)
+    sys.exit(report.status.exit_code)
 
 
 @main.group()
@@ -508,7 +477,7 @@ def profile() -> None:
 @profile.command("show")
 @click.argument("name")
 def profile_show(name: str) -> None:
-    """以表格列出规则的步骤、文档和期限。Show a profile as a table.
+    """列出规则的步骤、文档和期限。Show a profile's steps, documents and deadlines.
 
     \b
     Example: lvye-forms profile show lvye
@@ -517,30 +486,23 @@ def profile_show(name: str) -> None:
         rules = load_profile(name)
     except ProfileError as exc:
         raise click.UsageError(str(exc)) from None
-    console.print(
-        f"[bold]{escape(rules.name)}[/bold]　{escape(rules.title)}（{escape(rules.source)}）"
-    )
-    # Plain indented lines: subject → step → document, with its condition, deadline and check.
-    for subject in rules.subjects.values():
-        console.print(
-            f"\n[bold]{escape(SUBJECT_LABELS.get(subject.type, subject.type))}[/bold]"
-            + (f"　（结束的条件：{escape(subject.closed_when)}）" if subject.closed_when else "")
-        )
-        for step in subject.steps:
-            console.print(f"  {escape(step.label)}")
-            for requirement in step.requirements:
-                verb = "不得出现" if requirement.forbid else "需要"
-                console.print(f"    {verb} {escape(requirement.label)}（第 {requirement.line} 行）")
-                details = [
-                    ("说明", requirement.note or requirement.invalid),
-                    ("对每一项", requirement.for_each),
-                    ("条件", requirement.when),
-                    ("期限", requirement.due),
-                    ("检查", requirement.valid),
-                ]
-                for label, value in details:
-                    if value:
-                        console.print(f"      {label}：{escape(value)}")
+    as_text.Terminal().profile(rules)
+
+
+@main.command()
+def doctor() -> None:
+    """检查模板、LibreOffice 和中文字体是否就绪。Check templates, LibreOffice and fonts.
+
+    Exit status 0 when everything is ready, 1 when something needs attention.
+
+    \b
+    Example: lvye-forms doctor
+    """
+    from .doctor import diagnose
+
+    report = diagnose()
+    as_text.Terminal().doctor(report)
+    sys.exit(0 if report.ok else 1)
 
 
 if __name__ == "__main__":

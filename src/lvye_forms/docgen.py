@@ -28,13 +28,7 @@ def _shell_word(text: str) -> str:
 def _column_table(columns: Iterable[FieldSpec]) -> list[str]:
     lines = ["| 列名 | 字段 | 类型 | 必填 | 说明 |", "|---|---|---|---|---|"]
     for column in columns:
-        notes = []
-        if column.choices:
-            notes.append("可选：" + "、".join(column.choices))
-        if column.past_only:
-            notes.append("不能晚于今天")
-        if column.description:
-            notes.append(column.description)
+        notes = column.rule_notes()
         lines.append(
             f"| {_cell(column.label)} | `{column.name}` | {_cell(KIND_LABELS[column.kind])} | "
             f"{'是' if column.required else ''} | {_cell('；'.join(notes))} |"

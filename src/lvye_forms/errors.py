@@ -48,6 +48,7 @@ class Code(str, Enum):
     UNREADABLE = "unreadable"
     UNKNOWN_FORM = "unknown_form"
     EXISTS = "exists"
+    WRITE_FAILED = "write_failed"
     INVALID = "invalid"
 
 
@@ -133,6 +134,11 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "输出文件已存在且内容不同，未覆盖；如需覆盖请加 --overwrite",
         "output file exists with different content; not overwritten (use --overwrite)",
     ),
+    Code.WRITE_FAILED: (
+        "无法写入文件：{reason}；请检查文件夹权限、磁盘空间，或关闭正在打开该文件的程序",
+        "cannot write the file: {reason}; check folder permissions and disk space, or close the "
+        "program that has the file open",
+    ),
     Code.INVALID: ("{reason}", "{reason}"),
 }
 
@@ -161,7 +167,8 @@ class Problem:
     """One problem found in the input, located as precisely as we can.
 
     `row` is the spreadsheet row number as Excel shows it (1-based), `column` the header text.
-    `value` is already masked when it is personal data.
+    `value` is the cell as typed (already masked when the run does not show personal data);
+    `personal` says the column holds personal numbers, so every output masks it whole.
     """
 
     code: str
@@ -171,24 +178,34 @@ class Problem:
     row: int | None = None
     column: str = ""
     value: str = ""
+    personal: bool = False
 
     def location(self) -> str:
-        """Where the problem is, in the words staff use: 「文件」工作表「X」第 12 行「身份证号」列."""
+        """Where the problem is, in the words staff use: 文件「X」，工作表「Y」，第 12 行，「身份证号」列."""
         parts = []
         if self.file:
-            parts.append(f"文件「{self.file}」")
+            parts.append(i18n.t(f"文件「{self.file}」", f"file '{self.file}'"))
         if self.sheet:
-            parts.append(f"工作表「{self.sheet}」")
+            parts.append(i18n.t(f"工作表「{self.sheet}」", f"sheet '{self.sheet}'"))
         if self.row is not None:
-            parts.append(f"第 {self.row} 行")
+            parts.append(i18n.t(f"第 {self.row} 行", f"row {self.row}"))
         if self.column:
-            parts.append(f"「{self.column}」列")
-        return "，".join(parts)
+            parts.append(i18n.t(f"「{self.column}」列", f"column '{self.column}'"))
+        return i18n.t("，", ", ").join(parts)
+
+    def describe(self, value: str | None = None) -> str:
+        """The whole sentence: where, what is wrong, what was typed (`value` overrides it)."""
+        where = self.location()
+        shown = self.value if value is None else value
+        typed = i18n.t(f"（填写的值：{shown}）", f" (value: {shown})") if shown else ""
+        return (
+            f"{where}{i18n.t('：', ': ')}{self.message}{typed}"
+            if where
+            else f"{self.message}{typed}"
+        )
 
     def __str__(self) -> str:
-        where = self.location()
-        value = f"（填写的值：{self.value}）" if self.value else ""
-        return f"{where}：{self.message}{value}" if where else f"{self.message}{value}"
+        return self.describe()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,6 +7,7 @@ putting it in JSON, HTML or XLSX, fails. Every report shows paths through `displ
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -35,8 +36,6 @@ def display_path(path: str | Path, root: Path | None = None) -> str:
     """`path` for a report: relative to `root` when under it, always printable."""
     path = Path(path)
     if root is not None:
-        try:
+        with contextlib.suppress(ValueError, OSError):
             path = path.resolve().relative_to(root.resolve())
-        except (ValueError, OSError):
-            pass
     return display_text(str(path))

@@ -32,8 +32,10 @@ _MOBILE = re.compile(
 def _keep_ends(text: str, head: int, tail: int) -> str:
     """`text` with all but its first `head` and last `tail` digits replaced by *."""
     positions = [i for i, ch in enumerate(text) if ch.isdigit() or ch in "XxＸｘ"]
-    hidden = set(positions[head : len(positions) - tail]) if len(positions) > head + tail else set(
-        positions
+    hidden = (
+        set(positions[head : len(positions) - tail])
+        if len(positions) > head + tail
+        else set(positions)
     )
     return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
@@ -79,3 +81,45 @@ def mask_data(value: Any) -> Any:
 def shown(text: str, show_personal: bool) -> str:
     """What may be shown of `text`: itself when the user asked for personal data, else masked."""
     return text if show_personal else mask_text(text)
+
+
+def mask_record(form_id: str, data: Any) -> Any:
+    """A record's data (as `extract` gives it) masked by column kind and by content.
+
+    Columns of a personal kind (ID, phones) are masked whole, parts included; everything else
+    is masked by what it looks like, so a form this version does not know is covered too.
+    """
+    from .registry import UnknownForm, spec
+
+    if not isinstance(data, dict):
+        return mask_data(data)
+    try:
+        form_spec = spec(form_id)
+    except (UnknownForm, KeyError, TypeError):
+        return mask_data(data)
+    from .schema import PERSONAL_KINDS
+
+    personal = {c.name for c in form_spec.columns if c.kind in PERSONAL_KINDS}
+    part_personal = {
+        part.name: {f.name for f in part.fields if f.kind in PERSONAL_KINDS}
+        for part in form_spec.parts
+    }
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in personal and isinstance(value, str):
+            result[key] = mask_whole(value)
+        elif key in part_personal and isinstance(value, list):
+            result[key] = [
+                {
+                    k: mask_whole(v)
+                    if k in part_personal[key] and isinstance(v, str)
+                    else mask_data(v)
+                    for k, v in item.items()
+                }
+                if isinstance(item, dict)
+                else mask_data(item)
+                for item in value
+            ]
+        else:
+            result[key] = mask_data(value)
+    return result

@@ -1,13 +1,47 @@
-"""Report objects: what `render` did, as data. Terminal, JSON and files all print from these."""
+"""Report objects: what each command did, as typed data.
+
+`render` returns a `RenderReport`, `check` a `CheckReport`, `stats` a `StatsReport`. Every
+count is a property computed here, once; the formatters in `lvye_forms.formats` (terminal
+text, JSON, XLSX, HTML) only print these objects, so two outputs of one run never disagree.
+Values are kept as they are; masking of personal numbers happens when a formatter prints.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import i18n
+from .check.engine import PROBLEMS, STATUS_LABELS, CheckResult, Finding, FindingStatus
 from .errors import Problem
+from .paths import display_path
 from .render.output import WriteStatus
+
+if TYPE_CHECKING:
+    from .archive import Unplaced
+    from .model import FormModel
+
+SCHEMA_VERSION = 2  # of the JSON every report prints; keys documented in docs/guide.md
+
+
+class RunStatus(str, Enum):
+    """How a command ended, and so its exit status."""
+
+    OK = "ok"  # everything done, nothing wrong
+    PROBLEMS = "problems"  # done, but some rows, files or requirements need attention
+    FAILED = "failed"  # could not run at all (bad profile, unreadable archive…)
+
+    @property
+    def exit_code(self) -> int:
+        return {RunStatus.OK: 0, RunStatus.PROBLEMS: 1, RunStatus.FAILED: 2}[self]
+
+
+# --- render ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -16,11 +50,18 @@ class DocumentResult:
     name: str  # shown to people: the client's or group's name, never an ID number
     path: Path
     status: WriteStatus
+    pdf: Path | None = None
+    pdf_status: str = ""  # written | unchanged | kept | failed (see render.pdf)
+    pdf_reason: str = ""
+
+    @property
+    def written(self) -> bool:
+        return self.status in (WriteStatus.WRITTEN, WriteStatus.REPLACED)
 
 
 @dataclass
 class FileReport:
-    """The outcome of rendering one input file."""
+    """The outcome of rendering one form of one input file."""
 
     input: Path
     form_id: str = ""
@@ -31,38 +72,366 @@ class FileReport:
     annotated_copy: Path | None = None
 
     @property
+    def title(self) -> str:
+        from .registry import UnknownForm, get_form
+
+        try:
+            return get_form(self.form_id).title if self.form_id else ""
+        except UnknownForm:
+            return ""
+
+    @property
+    def written(self) -> list[DocumentResult]:
+        return [d for d in self.documents if d.written]
+
+    @property
+    def unchanged(self) -> list[DocumentResult]:
+        return [d for d in self.documents if d.status is WriteStatus.UNCHANGED]
+
+    @property
+    def kept(self) -> list[DocumentResult]:
+        """Documents not written because a different file was there (no --overwrite)."""
+        return [d for d in self.documents if d.status is WriteStatus.KEPT]
+
+    @property
+    def pdf_failures(self) -> list[DocumentResult]:
+        return [d for d in self.documents if d.pdf_status == "failed"]
+
+    @property
     def ok(self) -> bool:
-        return not self.problems and not any(d.status is WriteStatus.KEPT for d in self.documents)
+        return not self.problems and not self.kept and not self.pdf_failures
+
+    @property
+    def worth_showing(self) -> bool:
+        """An all-forms workbook has many empty sheets: those are not worth a line."""
+        return bool(self.rows or self.problems)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "input": str(self.input),
+            "input": display_path(self.input),
             "form": self.form_id,
-            "rows": self.rows,
-            "rendered": len([d for d in self.documents if d.status is not WriteStatus.KEPT]),
-            "failed_rows": self.failed_rows,
+            "title": self.title,
             "ok": self.ok,
+            "rows": self.rows,
+            "written": len(self.written),
+            "unchanged": len(self.unchanged),
+            "kept": len(self.kept),
+            "failed_rows": self.failed_rows,
             "documents": [
-                {"key": d.key, "name": d.name, "path": str(d.path), "status": d.status.value}
+                {
+                    "key": d.key,
+                    "name": d.name,
+                    "path": display_path(d.path),
+                    "status": d.status.value,
+                    "pdf": display_path(d.pdf) if d.pdf else None,
+                    "pdf_status": d.pdf_status or None,
+                    "pdf_reason": d.pdf_reason or None,
+                }
                 for d in self.documents
             ],
             "problems": [p.to_dict() for p in self.problems],
-            "annotated_copy": str(self.annotated_copy) if self.annotated_copy else None,
+            "annotated_copy": display_path(self.annotated_copy) if self.annotated_copy else None,
         }
 
 
 @dataclass
 class RenderReport:
+    """Everything one `render` run did, across all its input files."""
+
+    outdir: Path
     files: list[FileReport] = field(default_factory=list)
+    # Run-wide problems that belong to no one file (LibreOffice missing for --pdf, …).
+    notices: list[str] = field(default_factory=list)
+    failed: str = ""  # why the run could not start at all
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def failed_rows(self) -> int:
+        return sum(f.failed_rows for f in self.files)
+
+    @property
+    def written(self) -> list[DocumentResult]:
+        return [d for f in self.files for d in f.written]
+
+    @property
+    def unchanged(self) -> list[DocumentResult]:
+        return [d for f in self.files for d in f.unchanged]
+
+    @property
+    def kept(self) -> list[DocumentResult]:
+        return [d for f in self.files for d in f.kept]
+
+    @property
+    def pdfs(self) -> list[DocumentResult]:
+        return [
+            d for f in self.files for d in f.documents if d.pdf_status in ("written", "unchanged")
+        ]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def annotated_copies(self) -> list[Path]:
+        copies: list[Path] = []
+        for report in self.files:
+            if report.annotated_copy and report.annotated_copy not in copies:
+                copies.append(report.annotated_copy)
+        return copies
+
+    @property
+    def status(self) -> RunStatus:
+        if self.failed:
+            return RunStatus.FAILED
+        ok = all(f.ok for f in self.files) and not self.notices
+        return RunStatus.OK if ok else RunStatus.PROBLEMS
 
     @property
     def ok(self) -> bool:
-        return all(f.ok for f in self.files)
+        return self.status is RunStatus.OK
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
+            "command": "render",
+            "status": self.status.value,
             "ok": self.ok,
-            "rows": sum(f.rows for f in self.files),
-            "failed_rows": sum(f.failed_rows for f in self.files),
+            "outdir": display_path(self.outdir),
+            "rows": self.rows,
+            "written": len(self.written),
+            "unchanged": len(self.unchanged),
+            "kept": len(self.kept),
+            "failed_rows": self.failed_rows,
+            "pdfs": len(self.pdfs),
+            "annotated_copies": [display_path(p) for p in self.annotated_copies],
+            "notices": list(self.notices),
+            "error": self.failed or None,
             "files": [f.to_dict() for f in self.files],
         }
+
+
+# --- check -------------------------------------------------------------------------------
+
+_STATUS_ORDER = {
+    FindingStatus.MISSING: 0,
+    FindingStatus.LATE: 1,
+    FindingStatus.INVALID: 2,
+    FindingStatus.NOT_DUE: 3,
+    FindingStatus.COMPLETE: 4,
+}
+SUBJECT_LABELS_EN = {
+    "case": "case",
+    "group": "group",
+    "activity": "activity",
+    "elder": "elder",
+    "trainee": "trainee",
+    "caregiver": "caregiver",
+    "service_point": "service point",
+}
+
+
+def subject_label(subject_type: str) -> str:
+    from .check.engine import SUBJECT_LABELS
+
+    labels = SUBJECT_LABELS_EN if i18n.current() == "en" else SUBJECT_LABELS
+    return labels.get(subject_type, subject_type)
+
+
+@dataclass
+class CheckReport:
+    """The findings of one archive check, with the totals every output prints."""
+
+    profile: str
+    archive: Path
+    as_of: dt.date
+    result: CheckResult
+    title: str = ""
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Worst first: missing, late, invalid, not yet due, complete; then by subject."""
+        return sorted(
+            self.result.findings,
+            key=lambda f: (_STATUS_ORDER[FindingStatus(f.status)], f.subject_type, f.subject_id),
+        )
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if f.status in PROBLEMS]
+
+    @property
+    def unplaced(self) -> list[Unplaced]:
+        return list(self.result.unplaced)
+
+    @property
+    def status(self) -> RunStatus:
+        return RunStatus.PROBLEMS if self.problems else RunStatus.OK
+
+    @property
+    def ok(self) -> bool:
+        return self.status is RunStatus.OK
+
+    @property
+    def totals(self) -> dict[str, int]:
+        counts = {status.value: 0 for status in FindingStatus}
+        for finding in self.result.findings:
+            counts[FindingStatus(finding.status).value] += 1
+        return {
+            "documents": self.result.documents,
+            "subjects": self.result.subjects,
+            "unplaced": len(self.result.unplaced),
+            **counts,
+        }
+
+    def _summaries(self, key: Callable[[Finding], str]) -> list[dict[str, Any]]:
+        table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for finding in self.result.findings:
+            table[key(finding) or i18n.t("（未注明）", "(not stated)")][
+                FindingStatus(finding.status).value
+            ] += 1
+        rows = [
+            {"name": name, **{s.value: counts.get(s.value, 0) for s in FindingStatus}}
+            for name, counts in table.items()
+        ]
+        return sorted(
+            rows,
+            key=lambda r: (-(r["missing"] + r["late"] + r["invalid"]), -r["missing"], r["name"]),
+        )
+
+    @property
+    def by_service_point(self) -> list[dict[str, Any]]:
+        return self._summaries(lambda f: f.service_point)
+
+    @property
+    def by_worker(self) -> list[dict[str, Any]]:
+        return self._summaries(lambda f: f.worker)
+
+    @property
+    def by_form(self) -> list[dict[str, Any]]:
+        from .registry import get_form
+
+        return self._summaries(lambda f: "、".join(get_form(x).title for x in f.forms))
+
+    def finding_dict(self, finding: Finding) -> dict[str, Any]:
+        status = FindingStatus(finding.status)
+        return {
+            "subject_type": finding.subject_type,
+            "subject_type_label": subject_label(finding.subject_type),
+            "subject_id": finding.subject_id,
+            "subject_name": finding.subject_name,
+            "service_point": finding.service_point,
+            "worker": finding.worker,
+            "step": finding.step,
+            "requirement": finding.requirement,
+            "forms": list(finding.forms),
+            "status": status.value,
+            "status_label": status.label,
+            "due": finding.due.isoformat() if finding.due else None,
+            "days_late": finding.days_late,
+            "document": display_path(finding.document, self.archive) if finding.document else "",
+            "message": finding.message,
+        }
+
+    def unplaced_dict(self, item: Unplaced) -> dict[str, str]:
+        return {
+            "file": display_path(item.path, self.archive),
+            "code": item.code,
+            "reason": item.reason,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "command": "check",
+            "status": self.status.value,
+            "profile": self.profile,
+            "profile_title": self.title,
+            "archive": display_path(self.archive),
+            "as_of": self.as_of.isoformat(),
+            "ok": self.ok,
+            "totals": self.totals,
+            "status_labels": {s.value: s.label for s in FindingStatus},
+            "by_service_point": self.by_service_point,
+            "by_worker": self.by_worker,
+            "by_form": self.by_form,
+            "findings": [self.finding_dict(f) for f in self.findings],
+            "unplaced": [self.unplaced_dict(u) for u in self.result.unplaced],
+        }
+
+
+# --- stats -------------------------------------------------------------------------------
+
+
+@dataclass
+class StatsReport:
+    """The month's computed 《社工服务统计表》 and what became of its file."""
+
+    month: str
+    service_point: str
+    record: FormModel
+    document: DocumentResult
+    unplaced: list[Unplaced] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return [row.model_dump(mode="json") for row in getattr(self.record, "rows", [])]
+
+    @property
+    def status(self) -> RunStatus:
+        return RunStatus.PROBLEMS if self.document.status is WriteStatus.KEPT else RunStatus.OK
+
+    @property
+    def ok(self) -> bool:
+        return self.status is RunStatus.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "command": "stats",
+            "status": self.status.value,
+            "month": self.month,
+            "service_point": self.service_point,
+            "rows": self.rows,
+            "document": display_path(self.document.path),
+            "document_status": self.document.status.value,
+            "unplaced": [
+                {"file": display_path(u.path), "code": u.code, "reason": u.reason}
+                for u in self.unplaced
+            ],
+        }
+
+
+__all__ = [
+    "STATUS_LABELS",
+    "CheckReport",
+    "DocumentResult",
+    "FileReport",
+    "RenderReport",
+    "RunStatus",
+    "StatsReport",
+]
+
+
+class RenderEvents:
+    """What a render run tells its watcher as it goes (the terminal's progress, the web page).
+
+    Every method does nothing here; a watcher overrides the ones it needs.
+    """
+
+    def file_started(self, path: Path) -> None:
+        """Reading of an input file begins."""
+
+    def rows_found(self, count: int) -> None:
+        """`count` more rows (documents) are known to come."""
+
+    def document_done(self, report: FileReport, document: DocumentResult) -> None:
+        """A document was written (or found unchanged, or kept)."""
+
+    def row_failed(self, report: FileReport) -> None:
+        """A row was not rendered because of its problems."""
+
+    def file_finished(self, report: FileReport) -> None:
+        """One form of one input file is done; its report is complete."""

@@ -69,16 +69,21 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     past_only: bool = False
 
-    def note(self) -> str:
-        """The cell note staff see on the header: required or not, format, rule."""
-        lines = ["必填" if self.required else "选填", KIND_LABELS[self.kind]]
+    def rule_notes(self) -> list[str]:
+        """What staff must know beyond the kind: not after today, the choices, the rule."""
+        notes = []
         if self.past_only:
-            lines.append("不能晚于今天")
+            notes.append("不能晚于今天")
         if self.choices:
-            lines.append("可选：" + "、".join(self.choices))
+            notes.append("可选：" + "、".join(self.choices))
         if self.description:
-            lines.append(self.description)
-        return "\n".join(lines)
+            notes.append(self.description)
+        return notes
+
+    def note(self) -> str:
+        """The cell note staff see on the header: required or not, format, rules."""
+        required = "必填" if self.required else "选填"
+        return "\n".join([required, KIND_LABELS[self.kind], *self.rule_notes()])
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from ..archive import ArchiveDocument, Unplaced
 from ..fields import month_of
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 
+
 class FindingStatus(str, Enum):
     """What a requirement's check found. The value is the stable name used in JSON."""
 

@@ -13,9 +13,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Code, Problem, message
-from ..fields import mask_id, mask_phone, normalise_code
+from ..fields import normalise_code
 from ..model import FormModel
-from ..schema import FieldSpec, FormSpec, form_spec
+from ..privacy import mask_text, mask_whole
+from ..schema import PERSONAL_KINDS, FieldSpec, FormSpec, form_spec
 from .tables import SourceRow, Table
 
 
@@ -88,6 +89,7 @@ class FormReader:
             row=row.row if row else None,
             column=column,
             value=self._shown(column, value),
+            personal=self._kind_of(column) in PERSONAL_KINDS,
         )
 
     # --- reading ---------------------------------------------------------------------------
@@ -207,21 +209,32 @@ class FormReader:
 
     def _shown(self, column: str, value: Any) -> str:
         """The cell value as shown in reports: personal numbers masked unless asked."""
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return ""
-        text = value.isoformat() if isinstance(value, dt.date) else str(value)
-        if self.show_personal:
+        text = display_value(value)
+        if self.show_personal or not text:
             return text
-        kind = self._kind_of(column)
-        if kind == "id":
-            return mask_id(normalise_code(text))
-        if kind in ("phone", "mobile"):
-            return mask_phone(normalise_code(text))
-        return text
+        if self._kind_of(column) in PERSONAL_KINDS:
+            return mask_whole(normalise_code(text))
+        return mask_text(text)
 
     def _kind_of(self, column: str) -> str:
         specs = list(self.spec.columns) + [f for p in self.spec.parts for f in p.fields]
         return next((s.kind for s in specs if s.label == column), "")
+
+
+def display_value(value: Any) -> str:
+    """A cell as people typed it: dates as 2024-03-30 (never 2024-03-30T00:00:00), whole
+    numbers without .0, text as it is."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _by_name(values: dict[str, Any], columns: tuple[FieldSpec, ...]) -> dict[str, Any]:

@@ -1,0 +1,263 @@
+"""A render run: input files → validated rows → documents, error copies and PDFs.
+
+Each input file is read once; every row is validated and reported in one pass; each valid
+row becomes one document, written atomically and never over someone's different file unless
+asked. A file that cannot be read, a row that cannot be written, a PDF that cannot be made
+each become a located problem in the `RenderReport`, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Code, Problem, message
+from .i18n import t
+from .ingest.errorcopy import write_error_copy
+from .ingest.records import FormReader, translate
+from .ingest.tables import Table, UnreadableFile, read_tables, workbook_form_id
+from .model import FormModel
+from .paths import display_path
+from .registry import UnknownForm, find_form_by_title, get_form
+from .render.document import DEFAULT_AGENCY, document_name, render_record
+from .render.output import WriteStatus, free_path, write_atomic
+from .report import DocumentResult, FileReport, RenderEvents, RenderReport
+
+ALL_FORMS = "*"  # the form property of the all-forms workbook
+JSON_LIMIT = 50 * 1024 * 1024  # bytes of JSON input read at most (an `extract` file is small)
+
+
+def detect_forms(path: Path, tables: dict[str, Table]) -> list[type[FormModel]]:
+    """The forms an input file holds: our one-form workbook property, else every sheet named
+    after a form (the all-forms workbook, or a workbook staff assembled themselves)."""
+    form_id = workbook_form_id(path)
+    if form_id and form_id != ALL_FORMS:
+        try:
+            return [get_form(form_id)]
+        except UnknownForm:
+            pass  # a workbook from a newer version: fall back to its sheet names
+    found = [find_form_by_title(name) for name in tables]
+    return [model for model in found if model is not None]
+
+
+class RenderRun:
+    """Renders input files into one output folder, collecting one `RenderReport`."""
+
+    def __init__(
+        self,
+        outdir: Path,
+        *,
+        form_id: str | None = None,
+        agency: str | None = None,
+        today: dt.date | None = None,
+        overwrite: bool = False,
+        show_personal: bool = False,
+        annotate: bool = True,
+        events: RenderEvents | None = None,
+    ) -> None:
+        self.outdir = outdir
+        self.form_id = form_id
+        self.agency = agency
+        self.today = today or dt.date.today()
+        self.overwrite = overwrite
+        self.show_personal = show_personal
+        self.annotate = annotate
+        self.events = events or RenderEvents()
+        self.report = RenderReport(outdir=outdir)
+        # Every path written in this run, so two rows never share a file name.
+        self._taken: set[Path] = set()
+
+    def run(self, paths: Iterable[Path]) -> RenderReport:
+        _remove_leftovers(self.outdir)
+        for path in paths:
+            self.report.files.extend(self.render_file(path))
+        return self.report
+
+    # --- one input file ------------------------------------------------------------------
+
+    def render_file(self, path: Path) -> list[FileReport]:
+        self.events.file_started(path)
+        if path.suffix.lower() == ".json":
+            reports = [self._render_json(path)]
+        else:
+            reports = self._render_tables(path)
+        for report in reports:
+            self.events.file_finished(report)
+        return reports
+
+    def _file_problem(self, path: Path, code: Code, **ctx: Any) -> Problem:
+        return Problem(code=code.value, message=message(code, **ctx), file=display_path(path.name))
+
+    def _render_tables(self, path: Path) -> list[FileReport]:
+        try:
+            tables = read_tables(path)
+            models = [get_form(self.form_id)] if self.form_id else detect_forms(path, tables)
+        except UnreadableFile as exc:
+            report = FileReport(input=path)
+            report.problems.append(self._file_problem(path, Code.UNREADABLE, reason=str(exc)))
+            return [report]
+        if not models:
+            report = FileReport(input=path)
+            reason = t(
+                "工作簿中没有可识别的表单工作表；请在命令中写明表单编号，如 render case_consent 文件.xlsx",
+                "no sheet of the workbook is a form this tool knows; name the form, "
+                "e.g. render case_consent file.xlsx",
+            )
+            report.problems.append(self._file_problem(path, Code.UNKNOWN_FORM, reason=reason))
+            return [report]
+        reports = []
+        for model in models:
+            report = FileReport(input=path, form_id=model.form_id)
+            reader = FormReader(
+                model,
+                display_path(path.name),
+                today=self.today,
+                show_personal=self.show_personal,
+            )
+            outcomes, file_problems = reader.read(tables)
+            report.problems.extend(file_problems)
+            report.rows = len(outcomes)
+            self.events.rows_found(len(outcomes))
+            for outcome in outcomes:
+                report.problems.extend(outcome.problems)
+                if outcome.record is None:
+                    report.failed_rows += 1
+                    self.events.row_failed(report)
+                    continue
+                self._write_document(outcome.record, self.agency or DEFAULT_AGENCY, report)
+            reports.append(report)
+        self._error_copy(path, reports)
+        return reports
+
+    def _error_copy(self, path: Path, reports: list[FileReport]) -> None:
+        problems = [p for r in reports for p in r.problems if p.row is not None]
+        if not self.annotate or not problems:
+            return
+        try:
+            copy = write_error_copy(path, self.outdir, problems)
+        except (OSError, ValueError) as exc:
+            # The documents are written; a copy that cannot be made is one more problem.
+            problem = self._file_problem(path, Code.WRITE_FAILED, reason=str(exc))
+            reports[0].problems.append(problem)
+            return
+        for report in reports:
+            report.annotated_copy = (
+                copy if any(p.row is not None for p in report.problems) else None
+            )
+
+    # --- one document --------------------------------------------------------------------
+
+    def _write_document(self, record: FormModel, agency: str, report: FileReport) -> None:
+        target = self.outdir / document_name(record)
+        if _key(target) in self._taken:  # two keys that differ only in characters a name can't hold
+            target = free_path(target, avoid=self._taken)
+        self._taken.add(_key(target))
+        result = DocumentResult(record.key(), record.display_name(), target, WriteStatus.KEPT)
+        try:
+            result.status = write_atomic(
+                target, render_record(record, agency), overwrite=self.overwrite
+            )
+        except OSError as exc:
+            report.problems.append(
+                Problem(
+                    code=Code.WRITE_FAILED.value,
+                    message=message(Code.WRITE_FAILED, reason=_os_reason(exc)),
+                    file=display_path(target),
+                )
+            )
+            report.failed_rows += 1
+            self.events.row_failed(report)
+            return
+        report.documents.append(result)
+        if result.status is WriteStatus.KEPT:
+            report.problems.append(
+                Problem(
+                    code=Code.EXISTS.value, message=message(Code.EXISTS), file=display_path(target)
+                )
+            )
+        self.events.document_done(report, result)
+
+    # --- JSON input (the output of `extract`) --------------------------------------------
+
+    def _render_json(self, path: Path) -> FileReport:
+        """Render records given as JSON: one object as `extract` writes it, or a list of them."""
+        report = FileReport(input=path)
+        try:
+            with path.open("rb") as stream:
+                raw = stream.read(JSON_LIMIT + 1)
+            if len(raw) > JSON_LIMIT:
+                raise ValueError(t("文件过大", "file too large"))
+            payload = json.loads(raw.decode("utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            reason = _os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            report.problems.append(self._file_problem(path, Code.UNREADABLE, reason=reason))
+            return report
+        items = payload if isinstance(payload, list) else [payload]
+        report.rows = len(items)
+        self.events.rows_found(len(items))
+        for number, item in enumerate(items, start=1):
+            self._render_json_item(path, report, number, item)
+        return report
+
+    def _render_json_item(self, path: Path, report: FileReport, number: int, item: Any) -> None:
+        def problem(code: Code, text: str, column: str = "") -> Problem:
+            return Problem(
+                code=code.value,
+                message=text,
+                file=display_path(path.name),
+                sheet="JSON",
+                row=number,
+                column=column,
+            )
+
+        item_form = self.form_id or (item.get("form") if isinstance(item, dict) else None)
+        data = item.get("data", item) if isinstance(item, dict) and "form" in item else item
+        try:
+            model = get_form(str(item_form))
+            record = model.model_validate(data, context={"today": self.today})
+        except UnknownForm:
+            reason = t(
+                f"记录没有 form 字段或表单编号无效（{item_form}）",
+                f"the record has no form or an unknown one ({item_form})",
+            )
+            report.problems.append(
+                problem(Code.UNKNOWN_FORM, message(Code.UNKNOWN_FORM, reason=reason))
+            )
+            report.failed_rows += 1
+            self.events.row_failed(report)
+            return
+        except ValidationError as exc:
+            for error in exc.errors():
+                column = ".".join(str(p) for p in error["loc"])
+                report.problems.append(problem(Code.INVALID, translate(error), column))
+            report.failed_rows += 1
+            self.events.row_failed(report)
+            return
+        report.form_id = model.form_id
+        embedded_agency = item.get("agency") if isinstance(item, dict) else None
+        agency = self.agency or (embedded_agency if isinstance(embedded_agency, str) else None)
+        self._write_document(record, agency or DEFAULT_AGENCY, report)
+
+
+def _key(path: Path) -> Path:
+    # Names that differ only in case are one file on Windows and macOS.
+    return Path(str(path.absolute()).casefold())
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary files a killed earlier run left in `folder` (our own, and only those)."""
+    try:
+        from .render.output import remove_leftovers
+    except ImportError:  # pragma: no cover - older output module
+        return
+    if folder.is_dir():
+        remove_leftovers(folder)
