@@ -10,19 +10,23 @@ invalid (present but wrong: an attachment missing, a notice period too short).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+from itertools import islice
 from typing import Any
 
-from jinja2 import StrictUndefined, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Undefined
 
 from .. import i18n
 from ..archive import ArchiveDocument, Unplaced
 from ..fields import month_of
+from ..paths import display_text
+from . import sandbox
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 
 
@@ -76,7 +80,8 @@ SUBJECT_LABELS = {
     "service_point": "服务点",
 }
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined)
+MAX_ITEMS_PER_REQUIREMENT = 5_000  # what one `for_each` may list (sessions, months, records)
+_MAX_LABEL = 200  # characters of an item's label in a finding
 
 
 @dataclass
@@ -242,24 +247,79 @@ class CheckContext:
         }
 
 
-@lru_cache(maxsize=1024)
-def _compiled(expression: str) -> Any:
-    # Compiling is far dearer than evaluating; a profile has only a few dozen expressions.
-    return _ENV.compile_expression(expression, undefined_to_none=False)
+def _shown(expression: str) -> str:
+    return expression if len(expression) <= 120 else expression[:120] + "…"
 
 
-def _evaluate(
-    expression: str, variables: dict[str, Any], requirement: Requirement | None, source: str
-) -> Any:
+def _evaluate(expression: str, variables: dict[str, Any], line: int, source: str) -> Any:
+    """The value of one profile expression for one subject (and item, and document).
+
+    A fact the expression needs but the documents lack (None + days(7)) gives None: the rule
+    cannot apply yet. Anything that is the profile's own fault — an unknown name, a refused
+    operation, a result past the sandbox's bounds — raises ProfileError naming file and line.
+    """
+    where = f"{source} 第 {line} 行" if line else source
+
+    def fail(reason: str) -> ProfileError:
+        return ProfileError(f"{where}：{reason}：{_shown(expression)}")
+
     try:
-        return _compiled(expression)(**variables)
+        return sandbox.evaluate(sandbox.compile_expression(expression), variables)
     except UndefinedError as exc:
-        where = f"第 {requirement.line} 行" if requirement else ""
-        raise ProfileError(
-            f"{source} {where}：表达式用了未定义的名称（{exc.message}）：{expression}"
-        ) from None
-    except (TypeError, AttributeError, ValueError):
+        raise fail(f"表达式用了未定义的名称或属性（{exc.message}）") from None
+    except SecurityError as exc:
+        raise fail(f"表达式做了不允许的操作（{exc}）") from None
+    except sandbox.ExpressionError as exc:
+        raise fail(f"表达式不允许（{exc.reason}）") from None
+    except TemplateError as exc:
+        raise fail(f"表达式有误（{exc.message}）") from None
+    except (MemoryError, RecursionError) as exc:
+        kind = "内存不足" if isinstance(exc, MemoryError) else "嵌套过深"
+        raise fail(f"表达式超出限制（{kind}）") from None
+    except OverflowError as exc:
+        if "date value out of range" in str(exc):
+            return None  # a document's date near 9999-12-31 plus a few days: a data problem
+        raise fail(f"表达式的数值超出范围（{exc}）") from None
+    except (TypeError, AttributeError, ValueError, LookupError, ArithmeticError):
         # A fact the expression needs is absent (None + days(7)): the rule cannot apply yet.
+        return None
+
+
+def _items_of(value: Any, line: int, source: str, expression: str) -> list[Any]:
+    """The items a `for_each` expression gave, bounded; None or empty means none."""
+    if value is None or value == "":
+        return []
+    where = f"{source} 第 {line} 行" if line else source
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+        raise ProfileError(
+            f"{where}：for_each 应得到一个列表，得到的是 {type(value).__name__}：{_shown(expression)}"
+        )
+    items = list(islice(value, MAX_ITEMS_PER_REQUIREMENT + 1))
+    if len(items) > MAX_ITEMS_PER_REQUIREMENT:
+        raise ProfileError(
+            f"{where}：for_each 得到的项目超过 {MAX_ITEMS_PER_REQUIREMENT:,} 个：{_shown(expression)}"
+        )
+    if any(isinstance(item, Undefined) for item in items):
+        raise ProfileError(f"{where}：for_each 得到了未定义的值：{_shown(expression)}")
+    return items
+
+
+def _label_text(value: Any) -> str:
+    text = display_text(str(value))
+    return text if len(text) <= _MAX_LABEL else text[:_MAX_LABEL] + "…"
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _first_of_month(value: Any) -> dt.date | None:
+    """The first day of a `month` fact (2024-10), or None for anything else."""
+    match = _MONTH.fullmatch(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:
         return None
 
 
@@ -277,10 +337,10 @@ def group_subjects(documents: list[ArchiveDocument]) -> dict[tuple[str, str], Su
             )
             if document.date is not None:
                 service_point.related_dates.append(document.date)
-        month = document.fact("month")
-        if document.subject_type == "service_point" and isinstance(month, str) and len(month) == 7:
+        month = _first_of_month(document.fact("month"))
+        if document.subject_type == "service_point" and month is not None:
             # A monthly report covers its month, which may begin before the report's own date.
-            subjects[key].related_dates.append(dt.date(int(month[:4]), int(month[5:]), 1))
+            subjects[key].related_dates.append(month)
     return subjects
 
 
@@ -296,7 +356,7 @@ def evaluate_subject(rules: SubjectRules, context: CheckContext, profile: Profil
     subject = context.subject
     variables = context.variables()
     closed = (
-        bool(_evaluate(rules.closed_when, variables, None, profile.source))
+        bool(_evaluate(rules.closed_when, variables, rules.line, profile.source))
         if rules.closed_when
         else False
     )
@@ -342,14 +402,16 @@ def _evaluate_requirement(
 ) -> list[Finding]:
     def run(expression: str | None, extra: dict[str, Any]) -> Any:
         return (
-            _evaluate(expression, {**variables, **extra}, requirement, profile.source)
+            _evaluate(expression, {**variables, **extra}, requirement.line, profile.source)
             if expression
             else None
         )
 
     items: list[Any] = [None]
     if requirement.for_each:
-        items = list(run(requirement.for_each, {}) or [])
+        items = _items_of(
+            run(requirement.for_each, {}), requirement.line, profile.source, requirement.for_each
+        )
     findings = []
     for item in items:
         scope = {"item": item}
@@ -357,11 +419,12 @@ def _evaluate_requirement(
             continue
         label = requirement.label
         if item is not None:
-            label = f"{label}（{run(requirement.item_label, scope) or item}）"
+            label = f"{label}（{_label_text(run(requirement.item_label, scope) or item)}）"
         candidates = context._docs(requirement.forms, requirement.scope)
         if requirement.match:
             candidates = [d for d in candidates if run(requirement.match, {**scope, "doc": d})]
         due = run(requirement.due, scope)
+        due = due.date() if isinstance(due, dt.datetime) else due
         due = due if isinstance(due, dt.date) else None
         common = {
             **base,
