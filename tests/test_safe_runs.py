@@ -311,3 +311,36 @@ def test_english_messages_for_a_render(tmp_path):
     assert "row 2" in result.output and "not a valid date" in result.output
     assert "第 2 行" not in result.output
     i18n.set_language(None)
+
+
+# --- PDF and doctor ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed")
+def test_render_pdf_writes_a_pdf_next_to_each_document(tmp_path):
+    book = consent_book(tmp_path)
+    result = run("render", book, "-o", tmp_path / "out", "--pdf", "--json", "--today", TODAY)
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["pdfs"] == 1
+    (document,) = data["files"][0]["documents"]
+    assert document["pdf_status"] == "written"
+    assert Path(document["pdf"]).read_bytes().startswith(b"%PDF")
+
+
+def test_render_pdf_without_libreoffice_says_how_to_install(tmp_path, monkeypatch):
+    from lvye_forms.render import pdf
+
+    def missing(*args, **kwargs):
+        raise pdf.LibreOfficeMissing(pdf.install_advice())
+
+    monkeypatch.setattr(pdf, "find_soffice", missing)
+    result = run("render", consent_book(tmp_path), "-o", tmp_path / "out", "--pdf", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "LibreOffice" in result.output and "apt-get install" in result.output
+    assert (tmp_path / "out" / "接受个案服务同意书_GA-2024-017_李小明.docx").exists()
+
+
+def test_doctor_reports_each_check():
+    result = run("doctor")
+    assert result.exit_code in (0, 1)
+    assert "LibreOffice" in result.output and "模板" in result.output

@@ -26,6 +26,7 @@ from ..report import (
     CheckReport,
     DocumentResult,
     FileReport,
+    RenderEvents,
     RenderReport,
     StatsReport,
     subject_label,
@@ -389,7 +390,7 @@ class Terminal:
         )
 
 
-class RenderProgress:
+class RenderProgress(RenderEvents):
     """Streams a render run to the terminal: lines as documents are written, a progress bar
     on stderr after the first second (only when stderr is a terminal)."""
 
