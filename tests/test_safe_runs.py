@@ -344,3 +344,30 @@ def test_doctor_reports_each_check():
     result = run("doctor")
     assert result.exit_code in (0, 1)
     assert "LibreOffice" in result.output and "模板" in result.output
+
+
+# --- archives with names that are not UTF-8 ---------------------------------------------------
+
+
+def test_check_reports_print_file_names_that_are_not_utf8(tmp_path):
+    """A GBK name from a Windows zip: every format prints it (decoded), none crashes."""
+    archive = tmp_path / "档案"
+    archive.mkdir()
+    gbk_name = "个案扫描件说明.pdf".encode("gbk")
+    raw = os.fsencode(archive) + b"/" + gbk_name
+    with open(raw, "wb") as stream:
+        stream.write(b"%PDF-1.4 scan")
+    for output_format in ("table", "json", "html", "xlsx"):
+        target = tmp_path / f"report.{output_format}"
+        args = ["check", archive, "--as-of", "2024-07-15", "--format", output_format]
+        if output_format in ("html", "xlsx"):
+            args += ["-o", target]
+        result = CliRunner().invoke(main, [str(a) for a in args])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert result.exit_code in (0, 1), result.output
+        shown = target.read_bytes().decode("utf-8", "replace") if output_format == "html" else result.output
+        if output_format != "xlsx":
+            assert "个案扫描件说明.pdf" in shown
+    book = load_workbook(tmp_path / "report.xlsx")
+    cells = [c.value for row in book.worksheets[-1].iter_rows() for c in row]
+    assert "个案扫描件说明.pdf" in cells
