@@ -2,28 +2,65 @@
 
 The result is plain tables of cell values keyed by header text, each row remembering its
 sheet and Excel row number so every later error can point at the cell.
+
+Whatever the file holds, reading ends in tables or in `UnreadableFile` with a reason a person
+can act on (and, where it is known, the sheet and row): never another exception. The work is
+bounded (see `lvye_forms.limits`): sizes are checked before anything is decompressed, and
+only the cells a sheet really holds are read, however large its declared dimensions.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
+import warnings
 import zipfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+
+from .. import limits
+from ..errors import Code
+from ..i18n import t
+from ..limits import BoundedStream, PackageRefused
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as a spreadsheet; the message says why, in Chinese."""
+    """The file cannot be read as a spreadsheet; `str(exc)` says why, in the current language.
+
+    `code` is Code.UNREADABLE, or Code.TOO_LARGE when a limit refused the file; `sheet`,
+    `row`, `column` and `value` locate the problem when it lies in one place (else empty).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        code: Code = Code.UNREADABLE,
+        sheet: str = "",
+        row: int | None = None,
+        column: str = "",
+        value: str = "",
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.value = value
 
 
 @dataclass
@@ -38,6 +75,8 @@ class Table:
     name: str
     headers: list[str]
     rows: list[SourceRow] = field(default_factory=list)
+    header_row: int | None = None  # the row number of the headers, as Excel numbers it
+    columns: dict[str, int] = field(default_factory=dict)  # header → column number (1-based)
 
 
 def clean_header(text: Any) -> str:
@@ -53,64 +92,517 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _table_from_rows(name: str, rows: list[tuple[int, list[Any]]]) -> Table:
-    """Rows are (excel_row_number, values); the first non-blank row is the header."""
-    while rows and all(_is_blank(v) for v in rows[0][1]):
-        rows.pop(0)
-    if not rows:
-        return Table(name=name, headers=[])
-    headers = [clean_header(v) for v in rows[0][1]]
-    table = Table(name=name, headers=headers)
-    for number, values in rows[1:]:
-        if all(_is_blank(v) for v in values):
+class _Budget:
+    """Counts the cells read from one file and refuses the file past `limits.MAX_CELLS`."""
+
+    def __init__(self, limit: int = limits.MAX_CELLS) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def spend(self, cells: int, sheet: str, row: int | None) -> None:
+        self.used += cells
+        if self.used > self.limit:
+            raise UnreadableFile(
+                t(
+                    f"数据太多：已读到 {self.used} 个单元格，超过 {self.limit} 个上限"
+                    "（可能有大量无用的格式或数据），请删除多余的行列或拆分文件",
+                    f"too much data: over {self.limit} cells (possibly formatting or data far "
+                    "outside the table); delete unused rows and columns or split the file",
+                ),
+                code=Code.TOO_LARGE,
+                sheet=sheet,
+                row=row,
+            )
+
+
+def _table_from_rows(
+    name: str, rows: Iterable[tuple[int, Mapping[int, Any]]], budget: _Budget | None = None
+) -> Table:
+    """Rows are (row number, {column number: value}); the first non-blank row is the header.
+
+    Cells under a blank header are not kept; a row whose only values lie there still counts
+    (it is validated, so its empty required cells are reported rather than silently skipped).
+    """
+    budget = budget or _Budget()
+    table = Table(name=name, headers=[])
+    labelled: list[tuple[int, str]] = []
+    for number, values in rows:
+        if all(_is_blank(v) for v in values.values()):
             continue  # empty or merely formatted rows, often trailing
-        cells = {h: values[i] if i < len(values) else None for i, h in enumerate(headers) if h}
+        if table.header_row is None:
+            width = max(values)
+            table.headers = [clean_header(values.get(c)) for c in range(1, width + 1)]
+            table.header_row = number
+            labelled = [(c, h) for c, h in enumerate(table.headers, start=1) if h]
+            table.columns = {h: c for c, h in labelled}
+            continue
+        budget.spend(len(labelled), name, number)
+        cells = {h: values.get(c) for c, h in labelled}
         table.rows.append(SourceRow(sheet=name, row=number, values=cells))
     return table
 
 
-def read_xlsx(path: Path) -> dict[str, Table]:
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UnreadableFile(f"不是有效的 Excel 工作簿（.xlsx）：{exc}") from exc
-    try:
-        tables: dict[str, Table] = {}
-        for sheet in workbook.worksheets:
-            rows = [
-                (number, list(values))
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-            tables[sheet.title] = _table_from_rows(sheet.title, rows)
-        return tables
-    finally:
-        workbook.close()
+# --- .xlsx ----------------------------------------------------------------------------------
+
+_ESCAPED = re.compile(
+    r"_x(D[89AB][0-9A-F]{2})__x(D[C-F][0-9A-F]{2})_|_x([0-9A-F]{4})_", re.IGNORECASE
+)
 
 
-def decode_text(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 (with or without BOM), else GBK/GB18030 as Chinese Excel saves."""
-    for encoding in ("utf-8-sig", "gb18030"):
+def _unescape_one(match: re.Match[str]) -> str:
+    if match.group(1):
+        high, low = int(match.group(1), 16), int(match.group(2), 16)
+        return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    code = int(match.group(3), 16)
+    if 0xD800 <= code <= 0xDFFF:
+        return match.group(0)  # half a character: keep the text as it is
+    return chr(code)
+
+
+def unescape(text: str) -> str:
+    """An OOXML string value as the character data it stands for.
+
+    Excel writes characters XML cannot hold as ``_xHHHH_`` (a vertical tab is ``_x000B_``), and
+    a literal ``_xHHHH_`` typed by someone as ``_x005F_xHHHH_``; both are undone here, so the
+    control character reaches validation (and is reported there) and nothing else changes.
+    """
+    if "_x" not in text and "_X" not in text:
+        return text
+    return _ESCAPED.sub(_unescape_one, text)
+
+
+def escape(text: str) -> str:
+    """The inverse for text we write back: a literal ``_xHHHH_`` becomes ``_x005F_xHHHH_``."""
+    return re.sub(r"_x[0-9A-Fa-f]{4}_", lambda m: "_x005F" + m.group(0), text)
+
+
+def _xlsx_limit(name: str) -> int | None:
+    lower = name.lower()
+    if lower.endswith(".xml") and (lower.startswith("xl/worksheets/") or "sharedstrings" in lower):
+        return limits.MAX_SHEET_BYTES
+    if lower.endswith((".xml", ".rels", ".vml")):
+        return limits.MAX_PART_BYTES
+    return None
+
+
+_XML_PARSER_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+}
+
+
+class _RawStringsReader(ExcelReader):
+    """openpyxl's reader, with the shared strings read raw (escapes kept) and size-bounded.
+
+    openpyxl half-undoes the ``_xHHHH_`` escapes of shared strings (it drops ``x005F_``), which
+    would turn a literal ``_x000B_`` someone typed into a control character; we undo them once,
+    for every string alike, as the cells are read.
+    """
+
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is None:
+            return
+        name = part.PartName[1:]
+        what = t(f"共享字符串（{name}）", f"shared strings ({name})")
+        si, text_tag, run_tag = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+        strings: list[str] = []
+        with BoundedStream(self.archive.open(name), limits.MAX_SHEET_BYTES, what) as source:
+            for _event, element in etree.iterparse(
+                source, events=("end",), tag=si, **_XML_PARSER_OPTIONS
+            ):
+                parts = [child.text or "" for child in element if child.tag == text_tag]
+                for run in element.iterchildren(run_tag):
+                    parts += [child.text or "" for child in run if child.tag == text_tag]
+                strings.append("".join(parts))
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+        self.shared_strings = strings
+
+
+@dataclass
+class SheetScan:
+    """What one worksheet holds: its non-empty values and how it is laid out."""
+
+    title: str
+    rows: dict[int, dict[int, Any]]  # row number → {column number: value}, only cells present
+    merged: list[tuple[int, int, int, int]]  # (min_col, min_row, max_col, max_row)
+    cells: int = 0  # <c> elements, empty ones included
+    escaped: dict[tuple[int, int], str] = field(default_factory=dict)  # text that used _x escapes
+
+
+def _opened_workbook(stream: IO[bytes]) -> Any:
+    """openpyxl's read-only workbook over `stream`, after the package passed every check."""
+    try:
+        package = limits.open_package(stream, _xlsx_limit, kind=".xlsx")
+    except PackageRefused as exc:
+        raise UnreadableFile(str(exc), code=exc.code) from exc
+    with package:
+        for info in package.infolist():
+            lower = info.filename.lower()
+            if info.file_size == 0 and lower.endswith(".xml"):
+                raise UnreadableFile(
+                    t(
+                        f"工作簿已损坏：其中的「{info.filename}」是空的（0 字节）；请在 Excel/WPS 中打开后重新保存",
+                        f"the workbook is damaged: {info.filename} is empty (0 bytes); open and save it again",
+                    )
+                )
+    stream.seek(0)
+    try:
+        reader = _RawStringsReader(stream, read_only=True, data_only=True, keep_links=False)
+        reader.read()
+    except PackageRefused as exc:
+        raise UnreadableFile(str(exc), code=exc.code) from exc
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise UnreadableFile(
+            t(
+                f"不是有效的 Excel 工作簿（.xlsx），或文件已损坏：{_brief(exc)}",
+                f"not a valid Excel workbook (.xlsx), or it is damaged: {_brief(exc)}",
+            )
+        ) from exc
+    return reader.wb
+
+
+def _brief(exc: BaseException) -> str:
+    text = str(exc).split("\n", 1)[0].strip()
+    cause = exc.__cause__
+    if cause is not None and ("Unable to read workbook" in text or not text):
+        text = str(cause).split("\n", 1)[0].strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _scan_sheet(workbook: Any, sheet: Any, budget: _Budget) -> SheetScan:
+    title = str(sheet.title)
+    scan = SheetScan(title=title, rows={}, merged=[])
+    what = t(f"工作表「{title}」", f"sheet '{title}'")
+    number = 0
+    try:
+        source = BoundedStream(
+            workbook._archive.open(sheet._worksheet_path), limits.MAX_SHEET_BYTES, what
+        )
+        with source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                _check_place(title, number, cells)
+                scan.cells += len(cells)
+                values: dict[int, Any] = {}
+                for cell in cells:
+                    value = cell["value"]
+                    if value is None:
+                        continue
+                    if isinstance(value, str):
+                        raw = value
+                        value = unescape(raw)
+                        if "_x" in raw or "_X" in raw or "x005F_" in raw:
+                            scan.escaped[(number, cell["column"])] = value
+                    values[cell["column"]] = value
+                if values:
+                    budget.spend(len(values), title, number)
+                    scan.rows.setdefault(number, {}).update(values)
+            merged = parser.merged_cells
+    except UnreadableFile:
+        raise
+    except PackageRefused as exc:
+        raise UnreadableFile(str(exc), code=exc.code, sheet=title) from exc
+    except Exception as exc:
+        where = t(f"第 {number} 行附近", f"near row {number}") if number else ""
+        raise UnreadableFile(
+            t(
+                f"工作表「{title}」{where}的内容已损坏，无法读取（{_brief(exc)}）",
+                f"sheet '{title}' is damaged {where} and cannot be read ({_brief(exc)})",
+            ),
+            sheet=title,
+            row=number or None,
+        ) from exc
+    for item in merged.mergeCell if merged is not None else []:
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+            min_col, min_row, max_col, max_row = range_boundaries(str(item.ref))
+        except (TypeError, ValueError):
             continue
-    raise UnreadableFile("无法识别文件编码：请另存为“CSV UTF-8”或 GBK 编码")
+        if None not in (min_col, min_row, max_col, max_row):
+            scan.merged.append((min_col, min_row, max_col, max_row))
+    _blank_merged(scan, budget)
+    return scan
 
 
-def csv_rows(path: Path) -> list[list[str]]:
-    """The rows of a CSV file (comma, tab or semicolon separated), as text."""
-    text = decode_text(path.read_bytes())
+def _check_place(title: str, number: int, cells: list[dict[str, Any]]) -> None:
+    """Refuse rows and columns Excel cannot have (they would make us allocate for them)."""
+    bad_row = not 1 <= number <= limits.EXCEL_MAX_ROW
+    bad_column = any(not 1 <= c["column"] <= limits.EXCEL_MAX_COLUMN for c in cells)
+    if bad_row or bad_column:
+        raise UnreadableFile(
+            t(
+                f"工作表「{title}」有超出 Excel 范围的单元格位置（第 {number} 行），文件已损坏",
+                f"sheet '{title}' has a cell outside Excel's grid (row {number}); the file is damaged",
+            ),
+            sheet=title,
+        )
+
+
+def _blank_merged(scan: SheetScan, budget: _Budget) -> None:
+    """A merged range's value is its top-left cell's: drop any value the others still carry."""
+    if not scan.merged or not scan.rows:
+        return
+    numbers = sorted(scan.rows)
+    for min_col, min_row, max_col, max_row in scan.merged:
+        start = bisect.bisect_left(numbers, min_row)
+        for number in numbers[start : bisect.bisect_right(numbers, max_row)]:
+            budget.spend(1, scan.title, number)
+            values = scan.rows[number]
+            for column in [c for c in values if min_col <= c <= max_col]:
+                if (number, column) != (min_row, min_col):
+                    del values[column]
+
+
+def scan_xlsx(stream: IO[bytes]) -> list[SheetScan]:
+    """Every worksheet of the workbook in `stream`, in order; raises UnreadableFile."""
+    budget = _Budget()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = _opened_workbook(stream)
+        try:
+            return [
+                _scan_sheet(workbook, sheet, budget)
+                for sheet in workbook.worksheets
+                if hasattr(sheet, "_worksheet_path")
+            ]
+        finally:
+            workbook.close()
+
+
+def tables_from_scans(scans: list[SheetScan]) -> dict[str, Table]:
+    budget = _Budget()
+    return {
+        scan.title: _table_from_rows(scan.title, sorted(scan.rows.items()), budget)
+        for scan in scans
+    }
+
+
+def _open_input(path: Path) -> IO[bytes]:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise UnreadableFile(_os_reason(exc)) from exc
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return t(
+            "没有读取该文件的权限（或文件正被其他程序独占）",
+            "no permission to read the file (or it is locked)",
+        )
+    if isinstance(exc, IsADirectoryError):
+        return t("这是一个文件夹，不是文件", "this is a folder, not a file")
+    if isinstance(exc, FileNotFoundError):
+        return t("文件不存在", "the file does not exist")
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def read_xlsx(path: Path) -> dict[str, Table]:
+    with _open_input(path) as stream:
+        return tables_from_scans(scan_xlsx(stream))
+
+
+# --- .csv -----------------------------------------------------------------------------------
+
+_CJK_UTF8 = re.compile(rb"[\xe3-\xe9][\x80-\xbf]{2}")
+
+
+def _line_number(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 text (Excel's “Unicode text”): by its byte-order mark, or ASCII-like NUL pattern."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        sample = data[:4096]
+        half = len(sample) // 2
+        if half < 2:
+            return None
+        odd_nuls = sample[1::2].count(0) / half
+        even_nuls = sample[0::2].count(0) / half
+        if odd_nuls > 0.4 and even_nuls < 0.05:
+            encoding = "utf-16-le"
+        elif even_nuls > 0.4 and odd_nuls < 0.05:
+            encoding = "utf-16-be"
+        else:
+            return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            t(
+                f"文件是 UTF-16 编码，但第 {_line_number(data, exc.start)} 行附近有无效的字节；请在 Excel 中另存为“CSV UTF-8”",
+                f"the file is UTF-16 but has invalid bytes near line {_line_number(data, exc.start)}; "
+                "save it as CSV UTF-8",
+            ),
+            row=_line_number(data, exc.start),
+        ) from exc
+
+
+def decode_text(data: bytes, name: str = "") -> str:
+    """CSV bytes as text: UTF-8 (with or without BOM), UTF-16 with a BOM, else GBK/GB18030 as
+    Chinese Excel saves. A file that mixes UTF-8 and GBK lines, or holds bytes valid in
+    neither, is refused with the line that gives it away: guessing would change characters.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    text = _utf16(data)
+    if text is not None:
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first_bad = _line_number(data, exc.start)
+    lines = data.split(b"\n")
+    utf8_line = next(
+        (
+            number
+            for number, line in enumerate(lines, start=1)
+            if _CJK_UTF8.search(line) and _valid_utf8(line)
+        ),
+        None,
+    )
+    if utf8_line is not None:
+        raise UnreadableFile(
+            t(
+                f"文件混用了两种文字编码：第 {utf8_line} 行是 UTF-8，第 {first_bad} 行不是（可能是 GBK）；"
+                "请把这些行重新输入，或把整个文件统一另存为“CSV UTF-8”",
+                f"the file mixes encodings: line {utf8_line} is UTF-8, line {first_bad} is not "
+                "(probably GBK); retype those lines or save the whole file as CSV UTF-8",
+            ),
+            sheet=name,
+            row=first_bad,
+        )
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = _line_number(data, exc.start)
+        raise UnreadableFile(
+            t(
+                f"无法识别文件编码：第 {line} 行有既不是 UTF-8 也不是 GBK 的字节；"
+                "请另存为“CSV UTF-8”或 GBK 编码",
+                f"unknown encoding: line {line} has bytes that are neither UTF-8 nor GBK; "
+                "save as CSV UTF-8",
+            ),
+            sheet=name,
+            row=line,
+        ) from exc
+
+
+def _valid_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_csv_bytes(path: Path) -> bytes:
+    with _open_input(path) as stream:
+        data = stream.read(limits.MAX_CSV_BYTES + 1)
+    if len(data) > limits.MAX_CSV_BYTES:
+        raise UnreadableFile(
+            t(
+                f"CSV 文件超过 {limits.mb(limits.MAX_CSV_BYTES)} MB 上限，未读取",
+                f"the CSV file exceeds the {limits.mb(limits.MAX_CSV_BYTES)} MB limit; not read",
+            ),
+            code=Code.TOO_LARGE,
+        )
+    if data.startswith(b"PK\x03\x04"):
+        raise UnreadableFile(
+            t(
+                "这是 Excel 工作簿（.xlsx），只是扩展名为 .csv；请把扩展名改回 .xlsx",
+                "this is an Excel workbook (.xlsx) named .csv; rename it to .xlsx",
+            )
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise UnreadableFile(
+            t(
+                "这是旧版 Excel 文件（.xls），只是扩展名为 .csv；请在 Excel/WPS 中另存为 .xlsx 或 CSV",
+                "this is an old Excel file (.xls) named .csv; save it as .xlsx or CSV",
+            )
+        )
+    return data
+
+
+def _csv_records(text: str, name: str) -> Iterator[list[str]]:
+    nul = ""
+    if "\x00" in text:  # csv before Python 3.11 refuses NUL; keep it, validation reports it
+        nul = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+        text = text.replace("\x00", nul)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
             text[:4096], delimiters=",\t;"
         )
     except csv.Error:
         dialect = csv.excel
-    return [list(values) for values in csv.reader(io.StringIO(text, newline=""), dialect)]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    record = 0
+    while True:
+        record += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UnreadableFile(
+                _csv_reason(exc, record, reader.line_num), sheet=name, row=record
+            ) from exc
+        if len(values) > limits.EXCEL_MAX_COLUMN:
+            raise UnreadableFile(
+                t(
+                    f"第 {record} 行有 {len(values)} 列，超过 {limits.EXCEL_MAX_COLUMN} 列的上限；请检查分隔符",
+                    f"row {record} has {len(values)} columns, over the limit of "
+                    f"{limits.EXCEL_MAX_COLUMN}; check the separators",
+                ),
+                sheet=name,
+                row=record,
+            )
+        yield [v.replace(nul, "\x00") for v in values] if nul else values
+
+
+def _csv_reason(exc: csv.Error, record: int, line: int) -> str:
+    where = t(f"第 {record} 行", f"row {record}")
+    if line and line != record:
+        where += t(f"（文件第 {line} 行）", f" (line {line} of the file)")
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return t(
+            f'{where}有一个单元格超过 {limit} 个字符；常见原因是引号没有配对（一个 " 打开后没有关闭）',
+            f'{where} has a cell longer than {limit} characters; usually a quote (") that is never closed',
+        )
+    return t(f"{where}无法按 CSV 格式读取：{exc}", f"{where} cannot be read as CSV: {exc}")
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV file (comma, tab or semicolon separated), as text."""
+    text = decode_text(_read_csv_bytes(path), path.name)
+    budget = _Budget()
+    rows: list[list[str]] = []
+    for values in _csv_records(text, path.name):
+        budget.spend(len(values), path.name, len(rows) + 1)
+        rows.append(values)
+    return rows
 
 
 def read_csv(path: Path) -> dict[str, Table]:
-    rows = [(number, values) for number, values in enumerate(csv_rows(path), start=1)]
+    rows = (
+        (number, dict(enumerate(values, start=1)))
+        for number, values in enumerate(csv_rows(path), start=1)
+    )
     return {path.name: _table_from_rows(path.name, rows)}
 
 
@@ -118,24 +610,53 @@ def read_tables(path: Path) -> dict[str, Table]:
     """Every sheet of a workbook (or the one table of a CSV file), by sheet name."""
     suffix = path.suffix.lower()
     if not path.exists():
-        raise UnreadableFile("文件不存在")
+        raise UnreadableFile(t("文件不存在", "the file does not exist"))
+    if path.is_dir():
+        raise UnreadableFile(t("这是一个文件夹，不是文件", "this is a folder, not a file"))
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(path)
     if suffix in CSV_SUFFIXES:
         return read_csv(path)
     if suffix == ".xls":
-        raise UnreadableFile("不支持旧版 .xls 格式，请在 Excel/WPS 中“另存为” .xlsx 后再试")
-    raise UnreadableFile(f"不支持的文件类型“{suffix}”：请使用 .xlsx 或 .csv")
+        raise UnreadableFile(
+            t(
+                "不支持旧版 .xls 格式，请在 Excel/WPS 中“另存为” .xlsx 后再试",
+                "the old .xls format is not supported; save it as .xlsx in Excel or WPS",
+            )
+        )
+    raise UnreadableFile(
+        t(
+            f"不支持的文件类型“{suffix}”：请使用 .xlsx 或 .csv",
+            f"unsupported file type '{suffix}': use .xlsx or .csv",
+        )
+    )
 
 
 def workbook_form_id(path: Path) -> str | None:
-    """The form id our input workbooks record in their custom document properties."""
+    """The form id our input workbooks record in their custom document properties.
+
+    None when there is none or the file is not a readable workbook (reading the tables says
+    why); raises UnreadableFile (code TOO_LARGE) when the properties part is over its limit.
+    """
     if path.suffix.lower() not in XLSX_SUFFIXES:
         return None
     try:
-        with zipfile.ZipFile(path) as package:
-            root = etree.fromstring(package.read("docProps/custom.xml"))
-    except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError):
+        with path.open("rb") as stream, limits.open_package(stream, _xlsx_limit) as package:
+            try:
+                data = limits.read_member(
+                    package,
+                    "docProps/custom.xml",
+                    limits.MAX_PROPERTIES_BYTES,
+                    t("自定义文档属性", "custom document properties"),
+                )
+            except KeyError:
+                return None
+            root = etree.fromstring(data, etree.XMLParser(**_XML_PARSER_OPTIONS))
+    except limits.TooLarge as exc:
+        raise UnreadableFile(str(exc), code=exc.code) from exc
+    except (PackageRefused, zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError):
+        return None
+    except Exception:  # damaged compression and the like: the tables will say why
         return None
     for prop in root:
         if prop.get("name") == "lvye_forms_form" and len(prop):
