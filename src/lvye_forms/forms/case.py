@@ -93,12 +93,13 @@ class CaseConsent(FormModel):
             self.application_route is ApplicationRoute.REFERRAL,
             "申请形式为“公众人士或机构转介”，须填写转介人或机构",
         )
-        if self.needs_guardian():
-            why = "服务对象缺乏行为能力" if self.lacks_capacity else "服务对象未满18岁"
-            for field in ("guardian_name", "guardian_relation", "guardian_signed_date"):
-                checks.required_when(
-                    field, True, f"{why}，须由监护人签署并填写「{checks.label(field)}」"
-                )
+        with checks.rule():
+            if self.needs_guardian():
+                why = "服务对象缺乏行为能力" if self.lacks_capacity else "服务对象未满18岁"
+                for field in ("guardian_name", "guardian_relation", "guardian_signed_date"):
+                    checks.required_when(
+                        field, True, f"{why}，须由监护人签署并填写「{checks.label(field)}」"
+                    )
 
     examples = (
         {
@@ -206,10 +207,11 @@ class IntakeInquiry(FormModel):
         checks.required_when(
             "case_id", self.decision is InquiryDecision.ACCEPT, "决定接案跟进，须填写个案编号"
         )
-        refused = self.decision in (InquiryDecision.REFER, InquiryDecision.INELIGIBLE)
-        checks.required_when(
-            "decision_reason", refused, "转介或不予受理时，须向申请人说明原因并记录"
-        )
+        with checks.rule():
+            refused = self.decision in (InquiryDecision.REFER, InquiryDecision.INELIGIBLE)
+            checks.required_when(
+                "decision_reason", refused, "转介或不予受理时，须向申请人说明原因并记录"
+            )
         checks.required_when(
             "referral_to", self.decision is InquiryDecision.REFER, "决定转介，须填写转介机构"
         )

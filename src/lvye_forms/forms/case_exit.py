@@ -49,10 +49,11 @@ class CaseReferral(_CaseDocument):
     consent_date: Date = Field(title="同意日期")
 
     def check(self, checks: Checks) -> None:
-        if not self.client_consent:
-            checks.add(
-                "client_consent", Code.CONDITIONAL, reason="转介须得到服务对象（或监护人）同意"
-            )
+        with checks.rule():
+            if not self.client_consent:
+                checks.add(
+                    "client_consent", Code.CONDITIONAL, reason="转介须得到服务对象（或监护人）同意"
+                )
         checks.order("consent_date", "referral_date")
 
     examples = (
@@ -172,18 +173,20 @@ class TerminationNotice(_CaseDocument):
     delivery: ShortText = Field(title="送达方式", description="如 面交、邮寄、家属代收")
 
     def check(self, checks: Checks) -> None:
-        if self.termination_date <= self.notice_date:
-            checks.add(
-                "termination_date",
-                Code.CONDITIONAL,
-                reason="终止服务日期须晚于通知日期，给服务对象留出通知期",
-            )
-        if self.reason is TerminationReason.DANGER and not self.conference_held:
-            checks.add(
-                "conference_held",
-                Code.CONDITIONAL,
-                reason="因行为构成危险而终止服务，须先与督导召开个案会议",
-            )
+        with checks.rule():
+            if self.termination_date <= self.notice_date:
+                checks.add(
+                    "termination_date",
+                    Code.CONDITIONAL,
+                    reason="终止服务日期须晚于通知日期，给服务对象留出通知期",
+                )
+        with checks.rule():
+            if self.reason is TerminationReason.DANGER and not self.conference_held:
+                checks.add(
+                    "conference_held",
+                    Code.CONDITIONAL,
+                    reason="因行为构成危险而终止服务，须先与督导召开个案会议",
+                )
         checks.required_when("referral_to", self.referral_offered, "提供转介，须填写转介机构")
 
     examples = (
@@ -334,11 +337,12 @@ class CaseClosing(_CaseDocument):
     def check(self, checks: Checks) -> None:
         checks.order("intake_date", "closing_date")
         checks.order("closing_date", "supervisor_date")
-        needs = self.closing_reason.needs_referral
-        for field in ("referral_to", "referral_date"):
-            checks.required_when(
-                field, needs, "结案原因为 3、4、5，须为服务对象转介到合适的机构或社工"
-            )
+        with checks.rule():
+            needs = self.closing_reason.needs_referral
+            for field in ("referral_to", "referral_date"):
+                checks.required_when(
+                    field, needs, "结案原因为 3、4、5，须为服务对象转介到合适的机构或社工"
+                )
 
     examples = (
         {

@@ -105,6 +105,7 @@ class FinanceReport(FormModel):
         checks.at_least("lines", 1)
         checks.adds_up("budget_total", "lines", "budgeted")
         checks.adds_up("actual_total", "lines", "actual")
-        checks.required_when(
-            "explanation", self.actual_total > self.budget_total, "实际支出超出预算，须说明原因"
-        )
+        with checks.rule():
+            checks.required_when(
+                "explanation", self.actual_total > self.budget_total, "实际支出超出预算，须说明原因"
+            )

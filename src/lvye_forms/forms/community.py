@@ -84,14 +84,16 @@ class ActivityReport(FormModel):
     def check(self, checks: Checks) -> None:
         checks.order("activity_date", "report_date")
         checks.at_least("objectives", 1)
-        checks.required_when(
-            "volunteer_hours", self.volunteer_count > 0, "有义工参与，须填写义工服务时数"
-        )
-        checks.required_when(
-            "finance_note",
-            self.actual_expense > self.budget_amount,
-            f"实际支出 {self.actual_expense:.2f} 元超出预算 {self.budget_amount:.2f} 元，须说明原因",
-        )
+        with checks.rule():
+            checks.required_when(
+                "volunteer_hours", self.volunteer_count > 0, "有义工参与，须填写义工服务时数"
+            )
+        with checks.rule():
+            checks.required_when(
+                "finance_note",
+                self.actual_expense > self.budget_amount,
+                f"实际支出 {self.actual_expense:.2f} 元超出预算 {self.budget_amount:.2f} 元，须说明原因",
+            )
 
     def template_extras(self) -> dict[str, str]:
         return {"balance": self.difference()}

@@ -124,9 +124,14 @@ class EldercareApproval(FormModel):
             self.entitlement is Entitlement.OTHER,
             "补助类别为“其他”，须填写证明名称",
         )
-        previous_date = "application_date"
-        previous_done = True
+        # None: not known, because a field of the level before failed its own validation.
+        previous_date: str | None = "application_date"
+        previous_done: bool | None = True
         for opinion, date, who in APPROVAL_CHAIN:
+            if not checks.valid(opinion, date):
+                previous_done = None
+                previous_date = None if date in checks.failed else previous_date
+                continue
             has_opinion, has_date = bool(getattr(self, opinion)), getattr(self, date) is not None
             checks.required_when(
                 opinion, has_date, f"已填写{checks.label(date)}，须同时填写{who}意见"
@@ -134,11 +139,12 @@ class EldercareApproval(FormModel):
             checks.required_when(
                 date, has_opinion, f"已填写{who}意见，须同时填写{checks.label(date)}"
             )
-            if (has_opinion or has_date) and not previous_done:
+            if (has_opinion or has_date) and previous_done is False:
                 checks.add(
                     opinion, Code.CONDITIONAL, reason=f"{who}须在上一级审批之后进行，上一级尚未签署"
                 )
-            checks.order(previous_date, date)
+            if previous_date is not None:
+                checks.order(previous_date, date)
             previous_done = has_opinion and has_date
             if has_date:
                 previous_date = date
@@ -419,15 +425,16 @@ class CaregiverLog(FormModel):
     def check(self, checks: Checks) -> None:
         checks.at_least("visits", 1)
         checks.dated_in_month("visits", "date", self.month)
-        if self.visits and self.approved_date is not None:
-            last = max(v.date for v in self.visits)
-            if self.approved_date < last:
-                checks.add(
-                    "approved_date",
-                    Code.DATE_ORDER,
-                    other="最后一次服务",
-                    other_value=last.isoformat(),
-                )
+        with checks.rule():
+            if self.visits and self.approved_date is not None:
+                last = max(v.date for v in self.visits)
+                if self.approved_date < last:
+                    checks.add(
+                        "approved_date",
+                        Code.DATE_ORDER,
+                        other="最后一次服务",
+                        other_value=last.isoformat(),
+                    )
 
     examples = (
         {

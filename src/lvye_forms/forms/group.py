@@ -67,9 +67,10 @@ class BudgetLine(FormPart):
     note: ShortText | None = Field(None, title="备注")
 
     def check(self, checks: Checks) -> None:
-        expected = (self.unit_price * self.quantity).quantize(Decimal("0.01"))
-        if self.amount != expected:
-            checks.add("amount", Code.SUM, expected=f"{expected:.2f}", actual=f"{self.amount:.2f}")
+        with checks.rule():
+            expected = (self.unit_price * self.quantity).quantize(Decimal("0.01"))
+            if self.amount != expected:
+                checks.add("amount", Code.SUM, expected=f"{expected:.2f}", actual=f"{self.amount:.2f}")
 
 
 @register
@@ -121,36 +122,40 @@ class GroupPlan(FormModel):
         checks.order("start_date", "end_date")
         checks.at_least("sessions", 1)
         checks.at_least("budget", 1)
-        numbers = [s.number for s in self.sessions]
-        if numbers and numbers != list(range(1, len(numbers) + 1)):
-            checks.add(
-                "sessions",
-                Code.INVALID,
-                reason=f"节次应从1开始连续编号，现为 {'、'.join(map(str, numbers))}",
-            )
-        if self.sessions and self.session_count != len(self.sessions):
-            checks.add(
-                "session_count",
-                Code.INVALID,
-                reason=f"活动次数为 {self.session_count}，但“具体活动计划”中有 {len(self.sessions)} 节",
-            )
-        outside = [
-            s.number for s in self.sessions if not self.start_date <= s.date <= self.end_date
-        ]
-        if outside:
-            checks.add(
-                "sessions",
-                Code.INVALID,
-                reason=f"第 {'、'.join(map(str, outside))} 节的日期不在小组起止日期之内",
-            )
-        if self.sessions:
-            first = min(s.date for s in self.sessions)
-            if self.plan_date > first:
+        with checks.rule():
+            numbers = [s.number for s in self.sessions]
+            if numbers and numbers != list(range(1, len(numbers) + 1)):
                 checks.add(
-                    "plan_date",
+                    "sessions",
                     Code.INVALID,
-                    reason=f"计划书须在第一节（{first.isoformat()}）之前完成",
+                    reason=f"节次应从1开始连续编号，现为 {'、'.join(map(str, numbers))}",
                 )
+        with checks.rule():
+            if self.sessions and self.session_count != len(self.sessions):
+                checks.add(
+                    "session_count",
+                    Code.INVALID,
+                    reason=f"活动次数为 {self.session_count}，但“具体活动计划”中有 {len(self.sessions)} 节",
+                )
+        with checks.rule():
+            outside = [
+                s.number for s in self.sessions if not self.start_date <= s.date <= self.end_date
+            ]
+            if outside:
+                checks.add(
+                    "sessions",
+                    Code.INVALID,
+                    reason=f"第 {'、'.join(map(str, outside))} 节的日期不在小组起止日期之内",
+                )
+        with checks.rule():
+            if self.sessions:
+                first = min(s.date for s in self.sessions)
+                if self.plan_date > first:
+                    checks.add(
+                        "plan_date",
+                        Code.INVALID,
+                        reason=f"计划书须在第一节（{first.isoformat()}）之前完成",
+                    )
         checks.adds_up("budget_total", "budget", "amount")
 
     examples = (
@@ -277,9 +282,10 @@ class GroupRegistration(FormModel):
 
     def check(self, checks: Checks) -> None:
         checks.matches_id("id_number", "birth_date", "sex")
-        minor = age_on(self.birth_date, self.registration_date) < 18
-        for field in ("guardian_name", "guardian_phone"):
-            checks.required_when(field, minor, "报名人未满18岁，须由监护人同意并留下联系方式")
+        with checks.rule():
+            minor = age_on(self.birth_date, self.registration_date) < 18
+            for field in ("guardian_name", "guardian_phone"):
+                checks.required_when(field, minor, "报名人未满18岁，须由监护人同意并留下联系方式")
 
     examples = (
         {
@@ -336,14 +342,15 @@ class GroupAttendance(FormModel):
     def check(self, checks: Checks) -> None:
         checks.at_least("sessions", 1)
         checks.at_least("members", 1)
-        known = {s.number for s in self.sessions}
-        for index, member in enumerate(self.members):
-            unknown = [n for n in member.attended if n not in known]
-            if unknown:
-                reason = f"第 {'、'.join(map(str, unknown))} 节不在节次日期表中"
-                checks.add_at(
-                    ("members", index, "attended"), member.attended, Code.CONDITIONAL, reason=reason
-                )
+        with checks.rule():
+            known = {s.number for s in self.sessions}
+            for index, member in enumerate(self.members):
+                unknown = [n for n in member.attended if n not in known]
+                if unknown:
+                    reason = f"第 {'、'.join(map(str, unknown))} 节不在节次日期表中"
+                    checks.add_at(
+                        ("members", index, "attended"), member.attended, Code.CONDITIONAL, reason=reason
+                    )
 
     def table(self) -> TableData:
         from ..render.tabular import signature_lines  # imported here: tabular imports the models
@@ -431,12 +438,13 @@ class GroupSessionRecord(FormModel):
     next_plan: Text | None = Field(None, title="下节安排")
 
     def check(self, checks: Checks) -> None:
-        if self.present > self.member_count:
-            checks.add(
-                "present",
-                Code.INVALID,
-                reason=f"出席人数 {self.present} 多于组员人数 {self.member_count}",
-            )
+        with checks.rule():
+            if self.present > self.member_count:
+                checks.add(
+                    "present",
+                    Code.INVALID,
+                    reason=f"出席人数 {self.present} 多于组员人数 {self.member_count}",
+                )
 
     examples = (
         {
@@ -505,10 +513,11 @@ class GroupReport(FormModel):
         checks.order("start_date", "end_date")
         checks.order("end_date", "report_date")
         checks.at_least("goals", 1)
-        if self.held_sessions > self.planned_sessions:
-            checks.add(
-                "held_sessions", Code.INVALID, reason="实际节数多于计划节数，请同时修改小组计划书"
-            )
+        with checks.rule():
+            if self.held_sessions > self.planned_sessions:
+                checks.add(
+                    "held_sessions", Code.INVALID, reason="实际节数多于计划节数，请同时修改小组计划书"
+                )
 
     examples = (
         {

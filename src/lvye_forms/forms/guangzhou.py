@@ -62,11 +62,12 @@ class GzCaseIntake(_GzCase):
     decision_note: Text | None = Field(None, title="原因及安排")
 
     def check(self, checks: Checks) -> None:
-        checks.required_when(
-            "decision_note",
-            self.decision is not IntakeDecision.ACCEPT,
-            "轉介或不予接案須說明原因及安排",
-        )
+        with checks.rule():
+            checks.required_when(
+                "decision_note",
+                self.decision != IntakeDecision.ACCEPT,
+                "轉介或不予接案須說明原因及安排",
+            )
 
     examples = (
         {
@@ -489,12 +490,13 @@ class GzGroupProcess(_GzGroup):
     reflection: Text = Field(title="反思與下節安排")
 
     def check(self, checks: Checks) -> None:
-        if self.present > self.members:
-            checks.add(
-                "present",
-                Code.INVALID,
-                reason=f"出席人數 {self.present} 多於組員人數 {self.members}",
-            )
+        with checks.rule():
+            if self.present > self.members:
+                checks.add(
+                    "present",
+                    Code.INVALID,
+                    reason=f"出席人數 {self.present} 多於組員人數 {self.members}",
+                )
 
     examples = (
         {

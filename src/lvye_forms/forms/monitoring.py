@@ -317,16 +317,17 @@ class CashJournal(_MonthlyTable):
     def check(self, checks: Checks) -> None:
         checks.at_least("entries", 1)
         checks.dated_in_month("entries", "date", self.month)
-        income = sum((e.income for e in self.entries), Decimal("0"))
-        expense = sum((e.expense for e in self.entries), Decimal("0"))
-        expected = self.opening_balance + income - expense
-        if expected != self.closing_balance:
-            checks.add(
-                "closing_balance",
-                Code.SUM,
-                expected=f"{expected:.2f}",
-                actual=f"{self.closing_balance:.2f}",
-            )
+        with checks.rule():
+            income = sum((e.income for e in self.entries), Decimal("0"))
+            expense = sum((e.expense for e in self.entries), Decimal("0"))
+            expected = self.opening_balance + income - expense
+            if expected != self.closing_balance:
+                checks.add(
+                    "closing_balance",
+                    Code.SUM,
+                    expected=f"{expected:.2f}",
+                    actual=f"{self.closing_balance:.2f}",
+                )
 
     examples = (
         {
@@ -395,13 +396,14 @@ class AnnualSummary(FormModel):
     submitted_date: Date = Field(title="提交日期")
 
     def check(self, checks: Checks) -> None:
-        if self.income - self.expense != self.balance:
-            checks.add(
-                "balance",
-                Code.SUM,
-                expected=f"{self.income - self.expense:.2f}",
-                actual=f"{self.balance:.2f}",
-            )
+        with checks.rule():
+            if self.income - self.expense != self.balance:
+                checks.add(
+                    "balance",
+                    Code.SUM,
+                    expected=f"{self.income - self.expense:.2f}",
+                    actual=f"{self.balance:.2f}",
+                )
 
     examples = (
         {

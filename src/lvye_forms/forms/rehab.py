@@ -116,9 +116,10 @@ class RehabTraineeAssessment(FormModel):
         checks.matches_id("id_number", "birth_date", "sex")
         checks.order("contract_date", "assessment_date")
         checks.within("adl_score", 0, 100)
-        unmet = self.unmet_conditions()
-        if self.decision is Admission.ADMIT and unmet:
-            checks.add("decision", Code.CONDITIONAL, reason="不符合录取条件：" + "；".join(unmet))
+        with checks.rule():
+            unmet = self.unmet_conditions()
+            if self.decision is Admission.ADMIT and unmet:
+                checks.add("decision", Code.CONDITIONAL, reason="不符合录取条件：" + "；".join(unmet))
         checks.required_when(
             "refusal_reason",
             self.decision is Admission.REFUSE,
