@@ -95,8 +95,8 @@ def _is_blank(value: Any) -> bool:
 class _Budget:
     """Counts the cells read from one file and refuses the file past `limits.MAX_CELLS`."""
 
-    def __init__(self, limit: int = limits.MAX_CELLS) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limits.MAX_CELLS if limit is None else limit
         self.used = 0
 
     def spend(self, cells: int, sheet: str, row: int | None) -> None:
@@ -145,7 +145,7 @@ def _table_from_rows(
 # --- .xlsx ----------------------------------------------------------------------------------
 
 _ESCAPED = re.compile(
-    r"_x(D[89AB][0-9A-F]{2})__x(D[C-F][0-9A-F]{2})_|_x([0-9A-F]{4})_", re.IGNORECASE
+    r"_x([Dd][89ABab][0-9A-Fa-f]{2})__x([Dd][C-Fc-f][0-9A-Fa-f]{2})_|_x([0-9A-Fa-f]{4})_"
 )
 
 
@@ -166,7 +166,7 @@ def unescape(text: str) -> str:
     a literal ``_xHHHH_`` typed by someone as ``_x005F_xHHHH_``; both are undone here, so the
     control character reaches validation (and is reported there) and nothing else changes.
     """
-    if "_x" not in text and "_X" not in text:
+    if "_x" not in text:
         return text
     return _ESCAPED.sub(_unescape_one, text)
 
@@ -303,7 +303,7 @@ def _scan_sheet(workbook: Any, sheet: Any, budget: _Budget) -> SheetScan:
                     if isinstance(value, str):
                         raw = value
                         value = unescape(raw)
-                        if "_x" in raw or "_X" in raw or "x005F_" in raw:
+                        if "_x" in raw or "x005F_" in raw:
                             scan.escaped[(number, cell["column"])] = value
                     values[cell["column"]] = value
                 if values:
