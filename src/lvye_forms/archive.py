@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -239,6 +240,9 @@ _DATE_TOKEN = re.compile(
 )
 
 
+_MAX_FORM_TOKENS = 6  # underscore-separated parts a form id may have
+
+
 def parse_file_name(path: Path) -> tuple[type[FormModel], str, dt.date | None] | None:
     """(form, subject id, date) from ``<subject>_<form>_<date>[_note].ext``, or None.
 
@@ -246,18 +250,17 @@ def parse_file_name(path: Path) -> tuple[type[FormModel], str, dt.date | None] |
     it, so the subject id and form title come out as readable text.
     """
     parts = PurePath(display_text(path.name)).stem.split("_")
-    for index, token in enumerate(parts):
-        model = _form_from_token(token)
-        if model is None or index == 0:
-            continue
-        subject = "_".join(parts[:index]).strip()
-        date = None
-        if index + 1 < len(parts) and _DATE_TOKEN.match(parts[index + 1].strip()):
-            try:
-                date = parse_date(parts[index + 1].strip())
-            except ValueError:
-                date = None
-        return model, subject, date
+    for index in range(1, len(parts)):
+        # A form id has underscores of its own (case_consent): try the longest run first.
+        for end in range(min(len(parts), index + _MAX_FORM_TOKENS), index, -1):
+            model = _form_from_token("_".join(parts[index:end]))
+            if model is None:
+                continue
+            subject = "_".join(parts[:index]).strip()
+            date = None
+            if end < len(parts) and _DATE_TOKEN.match(parts[end].strip()):
+                date = _raw_date(parts[end].strip())
+            return model, subject, date
     return None
 
 
@@ -384,8 +387,18 @@ def _from_embedded(path: Path, payload: Any) -> ArchiveDocument | Unplaced:
     )
 
 
+_DAMAGED_PACKAGE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+
 def _embedded_problem(path: Path, exc: BaseException) -> Unplaced:
-    """Why the data a document carries could not be read."""
+    """Why the data a document carries could not be read.
+
+    A package that cannot be read at all (damaged zip, over a size limit) is `unreadable`; a
+    readable package whose data part is malformed (XML, JSON, not one record) is
+    `invalid_document`. `render.embed.read_embedded` raises BadEmbeddedData (a ValueError) for
+    both, with the zip-level error as its cause and `code` "too_large" for a refused size.
+    """
+    message = display_text(str(exc))[:200]
     if isinstance(exc, json.JSONDecodeError):
         return _invalid(
             path,
@@ -396,7 +409,13 @@ def _embedded_problem(path: Path, exc: BaseException) -> Unplaced:
     if isinstance(exc, RecursionError):
         return _invalid(path, "数据嵌套过深")
     if isinstance(exc, ValueError):
-        return _invalid(path, f"数据格式有误（{display_text(str(exc))[:100]}）")
+        cause = exc.__cause__
+        if getattr(exc, "code", None) == "too_large" or (
+            isinstance(cause, _DAMAGED_PACKAGE + (RuntimeError,))
+            and not isinstance(cause, RecursionError)
+        ):
+            return Unplaced(path, UNREADABLE, message)
+        return _invalid(path, message)
     if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
         return Unplaced(path, UNREADABLE, f"无法打开文件：{_os_reason(exc)}")
     return Unplaced(path, UNREADABLE, f"文件已损坏或无法打开：{type(exc).__name__}")

@@ -265,6 +265,8 @@ def _evaluate(expression: str, variables: dict[str, Any], line: int, source: str
 
     try:
         return sandbox.evaluate(sandbox.compile_expression(expression), variables)
+    except sandbox.MissingFact:
+        return None  # fact('case_closing', 'closing_reason').value when the scan has no data
     except UndefinedError as exc:
         raise fail(f"表达式用了未定义的名称或属性（{exc.message}）") from None
     except SecurityError as exc:
@@ -309,7 +311,7 @@ def _label_text(value: Any) -> str:
     return text if len(text) <= _MAX_LABEL else text[:_MAX_LABEL] + "…"
 
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def _first_of_month(value: Any) -> dt.date | None:

@@ -28,13 +28,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, TemplateRuntimeError, UndefinedError, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.filters import FILTERS, make_attrgetter
 from jinja2.parser import Parser
 from jinja2.runtime import Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import pass_environment
+from jinja2.utils import missing, pass_environment
 from pydantic import BaseModel
 
 MAX_ITEMS = 1_000_000  # characters of a string, items of a list an operator may build
@@ -42,7 +42,7 @@ MAX_INT_BITS = 33_000  # about 10,000 decimal digits
 MAX_EXPONENT = 1_000
 MAX_FORMAT_WIDTH = 1_000  # width or precision in a '%5d'-style format
 MAX_RANGE = 100_000
-MAX_WORK = 2_000_000  # units (items built or visited) one evaluation may spend
+MAX_WORK = 1_000_000  # units (items built or visited) one evaluation may spend
 MAX_EXPRESSION_CHARS = 2_000
 
 # Every name a profile expression may use (see `engine.CheckContext.variables`).
@@ -130,6 +130,31 @@ class ExpressionError(Exception):
 
 class SandboxLimit(ExpressionError):
     """An expression went past one of the sandbox's bounds on size or work."""
+
+
+class MissingFact(UndefinedError):
+    """An attribute or item that is not there (``fact(...).value`` when the fact is None).
+
+    Unlike an unknown name, this is the data's gap, not the profile's mistake: the engine
+    treats it like any other missing fact.
+    """
+
+
+class _Undefined(StrictUndefined):
+    """StrictUndefined that tells a missing attribute or item from an unknown name."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        hint: str | None = None,
+        obj: Any = missing,
+        name: str | None = None,
+        exc: type[TemplateRuntimeError] = UndefinedError,
+    ) -> None:
+        if exc is UndefinedError and obj is not missing:
+            exc = MissingFact
+        super().__init__(hint, obj, name, exc)
 
 
 # --- bounds --------------------------------------------------------------------------------
@@ -358,7 +383,7 @@ class ProfileSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(_BINOPS)
 
     def __init__(self) -> None:
-        super().__init__(undefined=StrictUndefined, optimized=False, autoescape=False)
+        super().__init__(undefined=_Undefined, optimized=False, autoescape=False)
         self.globals.clear()
         self.globals["range"] = _range
         self.filters = {name: _charged(FILTERS[name]) for name in _ALLOWED_FILTERS}
