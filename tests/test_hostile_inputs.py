@@ -322,7 +322,7 @@ def test_a_sheet_declared_huge_is_refused_with_a_reason(tmp_path):
     )
     path = write(tmp_path / "big.xlsx", data)
     error = refusal(path)
-    assert error.code is Code.TOO_LARGE and "200 MB" in str(error)
+    assert error.code is Code.FILE_TOO_LARGE and "200 MB" in str(error)
     [problem] = problems(render(path, tmp_path))
     assert problem.file == "big.xlsx" and "200 MB" in problem.message
 
@@ -330,13 +330,13 @@ def test_a_sheet_declared_huge_is_refused_with_a_reason(tmp_path):
 def test_shared_strings_declared_huge_are_refused(tmp_path):
     data = set_declared_size(xlsx_bytes([HEADERS, row()]), "xl/sharedStrings.xml", 250 * limits.MiB)
     error = refusal(write(tmp_path / "s.xlsx", data))
-    assert error.code is Code.TOO_LARGE and "sharedStrings" in str(error)
+    assert error.code is Code.FILE_TOO_LARGE and "sharedStrings" in str(error)
 
 
 def test_a_zip_bomb_is_refused_by_its_compression_ratio(tmp_path):
     data = add_member(xlsx_bytes([HEADERS, row()]), "xl/media/image1.png", zeros(16 * limits.MiB))
     error = refusal(write(tmp_path / "bomb.xlsx", data))
-    assert error.code is Code.TOO_LARGE and "压缩" in str(error)
+    assert error.code is Code.FILE_TOO_LARGE and "压缩" in str(error)
 
 
 def test_a_zip_that_understates_a_size_is_refused_not_read_past_it(tmp_path):
@@ -353,7 +353,7 @@ def test_thousands_of_members_are_refused_before_the_directory_is_read(tmp_path)
             package.writestr(f"m/{n}", b"")
     path = write(tmp_path / "many.xlsx", out.getvalue())
     error = refusal(path)
-    assert error.code is Code.TOO_LARGE and str(limits.MAX_MEMBERS) in str(error)
+    assert error.code is Code.FILE_TOO_LARGE and str(limits.MAX_MEMBERS) in str(error)
     docx = write(tmp_path / "many.docx", out.getvalue())
     with pytest.raises(BadEmbeddedData):
         read_embedded(docx)
@@ -425,7 +425,7 @@ def test_too_many_cells_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_CELLS", 30)
     path = write(tmp_path / "cells.xlsx", xlsx_bytes([HEADERS, row(), row(个案编号="GA-2")]))
     error = refusal(path)
-    assert error.code is Code.TOO_LARGE and error.sheet == SHEET
+    assert error.code is Code.FILE_TOO_LARGE and error.sheet == SHEET
 
 
 def test_custom_properties_are_read_bounded(tmp_path):
@@ -437,7 +437,7 @@ def test_custom_properties_are_read_bounded(tmp_path):
     )
     with pytest.raises(UnreadableFile) as caught:
         workbook_form_id(write(tmp_path / "p.xlsx", data))
-    assert caught.value.code is Code.TOO_LARGE
+    assert caught.value.code is Code.FILE_TOO_LARGE
     assert workbook_form_id(write(tmp_path / "n.xlsx", b"not a zip")) is None
 
 
@@ -496,14 +496,14 @@ def test_an_embedded_data_part_over_its_limit_is_refused(tmp_path):
     path = write(tmp_path / "big.docx", docx_with(part, method=zipfile.ZIP_STORED))
     with pytest.raises(BadEmbeddedData) as caught:
         read_embedded(path)
-    assert caught.value.code is Code.TOO_LARGE and "20 MB" in str(caught.value)
+    assert caught.value.code is Code.FILE_TOO_LARGE and "20 MB" in str(caught.value)
 
 
 def test_an_embedded_part_declared_at_one_and_a_half_gigabytes_is_refused(tmp_path):
     data = set_declared_size(docx_with(data_part("{}")), "customXml/item1.xml", 1536 * limits.MiB)
     with pytest.raises(BadEmbeddedData) as caught:
         read_embedded(write(tmp_path / "huge.docx", data))
-    assert caught.value.code is Code.TOO_LARGE
+    assert caught.value.code is Code.FILE_TOO_LARGE
 
 
 def test_an_embedded_part_that_lies_about_its_size_is_refused(tmp_path):

@@ -46,7 +46,7 @@ class Code(str, Enum):
     MISSING_COLUMN = "missing_column"
     MISSING_SHEET = "missing_sheet"
     UNREADABLE = "unreadable"
-    TOO_LARGE = "too_large"
+    FILE_TOO_LARGE = "file_too_large"
     UNKNOWN_FORM = "unknown_form"
     EXISTS = "exists"
     WRITE_FAILED = "write_failed"
@@ -130,7 +130,7 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "sheet {sheet} not found; use the workbook from `lvye-forms sheet`",
     ),
     Code.UNREADABLE: ("无法读取文件：{reason}", "cannot read the file: {reason}"),
-    Code.TOO_LARGE: ("文件过大：{reason}", "file too large: {reason}"),
+    Code.FILE_TOO_LARGE: ("文件过大：{reason}", "file too large: {reason}"),
     Code.UNKNOWN_FORM: ("无法识别表单：{reason}", "cannot tell which form this is: {reason}"),
     Code.EXISTS: (
         "输出文件已存在且内容不同，未覆盖；如需覆盖请加 --overwrite",

@@ -52,7 +52,7 @@ class PackageRefused(Exception):
 
 
 class TooLarge(PackageRefused):
-    code = Code.TOO_LARGE
+    code = Code.FILE_TOO_LARGE
 
 
 class NotAPackage(PackageRefused):

@@ -40,7 +40,7 @@ CSV_SUFFIXES = {".csv", ".txt"}
 class UnreadableFile(Exception):
     """The file cannot be read as a spreadsheet; `str(exc)` says why, in the current language.
 
-    `code` is Code.UNREADABLE, or Code.TOO_LARGE when a limit refused the file; `sheet`,
+    `code` is Code.UNREADABLE, or Code.FILE_TOO_LARGE when a limit refused the file; `sheet`,
     `row`, `column` and `value` locate the problem when it lies in one place (else empty).
     """
 
@@ -109,7 +109,7 @@ class _Budget:
                     f"too much data: over {self.limit} cells (possibly formatting or data far "
                     "outside the table); delete unused rows and columns or split the file",
                 ),
-                code=Code.TOO_LARGE,
+                code=Code.FILE_TOO_LARGE,
                 sheet=sheet,
                 row=row,
             )
@@ -519,7 +519,7 @@ def _read_csv_bytes(path: Path) -> bytes:
                 f"CSV 文件超过 {limits.mb(limits.MAX_CSV_BYTES)} MB 上限，未读取",
                 f"the CSV file exceeds the {limits.mb(limits.MAX_CSV_BYTES)} MB limit; not read",
             ),
-            code=Code.TOO_LARGE,
+            code=Code.FILE_TOO_LARGE,
         )
     if data.startswith(b"PK\x03\x04"):
         raise UnreadableFile(
@@ -636,7 +636,7 @@ def workbook_form_id(path: Path) -> str | None:
     """The form id our input workbooks record in their custom document properties.
 
     None when there is none or the file is not a readable workbook (reading the tables says
-    why); raises UnreadableFile (code TOO_LARGE) when the properties part is over its limit.
+    why); raises UnreadableFile (code FILE_TOO_LARGE) when the properties part is over its limit.
     """
     if path.suffix.lower() not in XLSX_SUFFIXES:
         return None

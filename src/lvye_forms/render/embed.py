@@ -35,7 +35,7 @@ class NoEmbeddedData(ValueError):
 class BadEmbeddedData(ValueError):
     """The file carries a lvye-forms data part that cannot be used; `str(exc)` says why.
 
-    `code` is Code.UNREADABLE, or Code.TOO_LARGE when a size limit refused it.
+    `code` is Code.UNREADABLE, or Code.FILE_TOO_LARGE when a size limit refused it.
     """
 
     def __init__(self, reason: str, *, code: Code = Code.UNREADABLE) -> None:
@@ -178,7 +178,7 @@ def read_embedded(path: Path) -> dict[str, Any]:
     Raises NoEmbeddedData when the file holds no lvye-forms data (also for an old-format or
     password-protected Office file, which cannot hold any), zipfile.BadZipFile when it is not
     a DOCX/XLSX package at all, BadEmbeddedData (a ValueError) when the data part is there but
-    unusable or over its limit (`exc.code` is then Code.TOO_LARGE), OSError when the file
+    unusable or over its limit (`exc.code` is then Code.FILE_TOO_LARGE), OSError when the file
     cannot be opened. `str(exc)` says why in each case.
     """
     kind = path.suffix.lower() or ".docx"

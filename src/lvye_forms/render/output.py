@@ -78,8 +78,9 @@ def safe_name(*parts: str, suffix: str) -> str:
     text = re.sub(r"_+", "_", text)
     if not text.strip("_ ."):
         text = "document"
-    if _RESERVED.fullmatch(text.split(".")[0].rstrip(" ")):
-        text = f"{text}_"  # CON, NUL, COM1… (also before a dot) are devices on Windows
+    head, dot, rest = text.partition(".")
+    if _RESERVED.fullmatch(head.rstrip(" ")):
+        text = f"{head}_{dot}{rest}"  # CON, NUL, COM1… (also before a dot) are devices on Windows
     suffix_bytes = _utf8_length(suffix)
     if len(text) <= _MAX_NAME and _utf8_length(text) + suffix_bytes <= MAX_NAME_BYTES:
         return text + suffix
