@@ -288,6 +288,47 @@ def test_legitimate_expressions_still_work(tmp_path, case_archive):
         assert [f["status"] for f in report.to_dict()["findings"]] == ["complete"], expression
 
 
+def test_no_way_to_the_documents_behind_the_views(tmp_path, case_archive):
+    path = tmp_path / "escape.yaml"
+    for expression in (
+        "fact('case_consent', '_document').path.unlink()",
+        "fact('case_consent', '__dict__')[('_' ~ 'document')].path.unlink()",
+        "first('case_consent').path.upper() and first('case_consent')['_document']",
+    ):
+        path.write_text(profile_text(expression), encoding="utf-8")
+        try:
+            api.check_archive(case_archive, profile=str(path), as_of=AS_OF)
+        except ProfileError as exc:
+            assert "第 7 行" in str(exc)
+        assert (case_archive / "consent.docx").exists()
+
+
+def test_every_variable_is_a_known_name(case_archive):
+    from lvye_forms.check.engine import CheckContext, StaffRegister
+    from lvye_forms.check.sandbox import PROFILE_NAMES
+
+    documents, _ = scan(case_archive)
+    subject = next(iter(group_subjects(documents).values()))
+    names = set(CheckContext(subject, documents, AS_OF, StaffRegister()).variables())
+    assert names | {"closed", "is_open", "item", "doc", "range"} == PROFILE_NAMES
+
+
+def test_profile_text_is_printable(tmp_path, case_archive):
+    path = tmp_path / "odd.yaml"
+    path.write_text(
+        'name: "\\udcb8"\nsubjects:\n  case:\n    steps:\n      - id: a\n        requires:\n'
+        '          - form: case_referral\n            label: "\\udcb8\\udcf6"\n            note: "\\udcff"\n',
+        encoding="utf-8",
+    )
+    report = api.check_archive(case_archive, profile=str(path), as_of=AS_OF)
+    printable(report)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(profile_text('"\\udcb8" ~ unknown'), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(str(bad))
+    str(caught.value).encode("utf-8")
+
+
 def test_missing_facts_still_give_none(tmp_path, case_archive):
     path = tmp_path / "fine.yaml"
     path.write_text(profile_text("fact('case_closing', 'closing_date') + days(7)", "due"), encoding="utf-8")

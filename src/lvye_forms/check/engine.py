@@ -218,6 +218,8 @@ class CheckContext:
             return found[-1] if found else None
 
         def fact(form: str, name: str) -> Any:
+            if not isinstance(name, str) or name.startswith("_"):
+                return None  # a field name, never DocView's internals (the sandbox's rule)
             for document in self._docs((form,)):
                 value = getattr(document, name)
                 if value not in (None, "", []):

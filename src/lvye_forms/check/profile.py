@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from jinja2 import TemplateSyntaxError
 
-from ..paths import display_path
+from ..paths import display_path, display_text
 from ..registry import UnknownForm, get_form
 from . import sandbox
 
@@ -48,7 +48,10 @@ _SUBJECT_KEYS = {"label", "closed_when", "steps"}
 
 
 class ProfileError(ValueError):
-    """A profile that cannot be used; the message names the file and line."""
+    """A profile that cannot be used; the message names the file and line (always printable)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(display_text(message))
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ def _text(source: str, value: Any, line: int, key: str) -> str:
     """A label, note or id: any scalar, not a list or mapping."""
     if isinstance(value, (dict, list)):
         raise ProfileError(f"{_where(source, line)}：{key} 应是一段文字，不能是列表或映射")
-    return "" if value is None else str(value)
+    return "" if value is None else display_text(str(value))
 
 
 def _expression(source: str, value: Any, line: int, what: str) -> str | None:

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import PurePath
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateRuntimeError, UndefinedError, nodes
@@ -406,6 +407,8 @@ class ProfileSandbox(ImmutableSandboxedEnvironment):
             return False
         if isinstance(obj, (str, bytes, int)) and attr in _UNSAFE_TEXT_METHODS:
             return False
+        if isinstance(obj, PurePath):
+            return False  # no file-system access, should a path ever be reachable
         if isinstance(obj, BaseModel) or (isinstance(obj, type) and issubclass(obj, BaseModel)):
             # Fields and computed values only: not pydantic's own methods (parse_file, copy, …).
             return not attr.startswith("model_") and not callable(value)
