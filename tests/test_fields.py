@@ -12,10 +12,14 @@ from lvye_forms.fields import (
     ChineseID,
     CnDate,
     Count,
+    Hours,
     Mobile,
     Money,
+    Month,
+    NumberList,
     PastDate,
     Phone,
+    Several,
     ShortText,
     Text,
     YesNo,
@@ -564,7 +568,11 @@ def test_unknown_choice_label_is_rejected(value):
 
 @pytest.mark.parametrize(
     ("value", "stored"),
-    [("+86-138-0013-8000", "13800138000"), ("86-13800138000", "13800138000"), ("+86 769 2222 3333", "0769-22223333")],
+    [
+        ("+86-138-0013-8000", "13800138000"),
+        ("86-13800138000", "13800138000"),
+        ("+86 769 2222 3333", "0769-22223333"),
+    ],
 )
 def test_country_codes_with_dashes_and_spaces(value, stored):
     assert TypeAdapter(Phone).validate_python(value) == stored
@@ -573,3 +581,296 @@ def test_country_codes_with_dashes_and_spaces(value, stored):
 def test_yyyymmdd_typed_into_a_number_cell_and_float_leftovers():
     assert TypeAdapter(CnDate).validate_python(20170105) == dt.date(2017, 1, 5)
     assert TypeAdapter(Money).validate_python(0.1 + 0.2) == Decimal("0.30")
+
+
+# --- hostile values: every field type ends in a value or a located error, never a crash -------
+
+
+ALL_KINDS = {
+    "Text": Text,
+    "ShortText": ShortText,
+    "ChineseID": ChineseID,
+    "Phone": Phone,
+    "Mobile": Mobile,
+    "CnDate": CnDate,
+    "PastDate": PastDate,
+    "Count": Count,
+    "Money": Money,
+    "Hours": Hours,
+    "Month": Month,
+    "YesNo": YesNo,
+    "Choice": Sex,
+    "Several": Several[Sex],
+    "NumberList": NumberList,
+}
+
+HOSTILE = [
+    True,
+    False,
+    b"abc",
+    b"\xff\xfe",
+    bytearray(b"1"),
+    [1, [2, [3]]],
+    {"a": 1},
+    {1, 2},
+    (1, "x"),
+    object(),
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    -0.0,
+    1e30,
+    1e309,
+    2.5e-320,
+    Decimal("NaN"),
+    Decimal("sNaN"),
+    Decimal("-Infinity"),
+    Decimal("1e30"),
+    Decimal("-0"),
+    10**40,
+    -(10**40),
+    10**5000,
+    "1e309",
+    "1e30",
+    "-0",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-Infinity",
+    "sNaN",
+    "9" * 29,
+    "9" * 5000,
+    "1" + "0" * 28 + ".00",
+    "0." + "0" * 5000 + "1",
+    "1e99999999999",
+    "1_000",
+    "1-99999999999",
+    "1-",
+    "5-3",
+    "٢٠٢٤-١٠-٠١",
+    "²",
+    "0000-01-01",
+    "0001-01-01",
+    "2024-02-30",
+    "9999-12-31",
+    "2024-1-1 25:00",
+    "\x00",
+    "名\ud800字",
+    "\ufffe",
+    "x" * 100_000,
+    "名" * 300,
+    "{{ x }}{% if %}<b>&amp;</b>\"'",
+    0,
+    -1,
+    2958465.9,
+    2958466,
+    99999999,
+    dt.time(14, 30),
+    dt.datetime(2024, 1, 1, 5, 6),
+    dt.datetime.max,
+    dt.date.min,
+]
+
+
+def _describe(value) -> str:
+    if isinstance(value, int) and value.bit_length() > 10_000:
+        return f"int-{value.bit_length()}-bits"
+    return repr(value)[:40]
+
+
+@pytest.mark.parametrize("kind", list(ALL_KINDS), ids=str)
+def test_hostile_values_end_in_a_value_or_our_own_error(kind):
+    adapter = TypeAdapter(ALL_KINDS[kind] | None)
+    for value in HOSTILE:
+        try:
+            result = adapter.validate_python(value, context=CONTEXT)
+        except ValidationError as exc:
+            for error in exc.errors():
+                assert error["type"].startswith("lvye.") or error["type"] == "enum", (
+                    kind,
+                    _describe(value),
+                    error,
+                )
+            continue
+        # Accepted: it must serialise (documents embed the data as JSON) and be sane.
+        adapter.dump_json(result)
+        if isinstance(result, Decimal):
+            assert result.is_finite() and not result.is_signed(), (kind, _describe(value))
+        if isinstance(result, int) and not isinstance(result, bool):
+            assert 0 <= result < 10**9, (kind, _describe(value))
+        if isinstance(result, dt.date):
+            assert 1880 <= result.year <= 2199, (kind, _describe(value))
+        if isinstance(result, str) and kind in ("Text", "ShortText"):
+            result.encode("utf-8")
+            assert "\x00" not in result
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("9" * 29, "lvye.too_large"),
+        ("1e30", "lvye.too_large"),
+        (1e30, "lvye.too_large"),
+        ("1e309", "lvye.too_large"),
+        (1e309, "lvye.money"),
+        ("NaN", "lvye.money"),
+        (float("nan"), "lvye.money"),
+        ("Infinity", "lvye.money"),
+        ("-0", "lvye.negative"),
+        ("-0.00", "lvye.negative"),
+        (Decimal("-0"), "lvye.negative"),
+        ("1_000", "lvye.money"),
+        pytest.param(10**5000, "lvye.too_large", id="5000 digits"),
+        ("1000000000000", "lvye.too_large"),
+        ([1], "lvye.money"),
+        (b"12", "lvye.money"),
+    ],
+)
+def test_money_out_of_range_or_not_a_number(value, code):
+    assert error_type(Money, value) == code
+
+
+def test_money_bound_is_just_under_a_trillion():
+    assert ok(Money, "999999999999.99") == Decimal("999999999999.99")
+    assert ok(Money, -0.0) == Decimal("0.00")  # a float zero: no sign anyone could see
+    error = error_of(Money, "1000000000000")
+    assert error["ctx"] == {"limit": "999999999999.99"}
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("9" * 5000, "lvye.too_large"),
+        pytest.param(10**5000, "lvye.too_large", id="5000 digits"),
+        (1e30, "lvye.too_large"),
+        ("1000000000", "lvye.too_large"),
+        (float("nan"), "lvye.number"),
+        (float("inf"), "lvye.number"),
+        ("1e3", "lvye.number"),
+        ("-0", "lvye.negative"),
+        (-5, "lvye.negative"),
+        (2.5, "lvye.number"),
+        ({"n": 1}, "lvye.number"),
+    ],
+)
+def test_count_out_of_range_or_not_whole(value, code):
+    assert error_type(Count, value) == code
+
+
+def test_count_bound():
+    assert ok(Count, "999,999,999") == 999_999_999
+    assert ok(Count, -0.0) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1.5", "1.5"), ("100", "100"), (100.0, "100"), ("2.50", "2.5"), ("0", "0"), (1e5, "100000")],
+)
+def test_hours_serialise_plainly(value, expected):
+    # 100 hours must not come out as 1E+2
+    assert TypeAdapter(Hours).dump_python(ok(Hours, value), mode="json") == expected
+
+
+@pytest.mark.parametrize("value", ["1000000", 1e7, "NaN", "1.255", "-1", "abc"])
+def test_hours_errors_speak_of_numbers_not_money(value):
+    assert error_type(Hours, value) in ("lvye.too_large", "lvye.decimal", "lvye.negative")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-02-30",
+        "0000-01-01",
+        "0001-01-01",
+        "1879-12-31",
+        "2200-01-01",
+        "9999-12-31",
+        2958466,
+        2958465,  # 9999-12-31
+        10**20,
+        pytest.param(10**5000, id="5000 digits"),
+        1e309,
+        float("nan"),
+        "1e309",
+        "9" * 5000,
+        b"2024-01-01",
+        [2024, 1, 1],
+        dt.time(1, 2),
+        True,
+    ],
+)
+def test_impossible_or_absurd_dates_are_date_errors(value):
+    assert error_type(CnDate, value) == "lvye.date"
+
+
+@pytest.mark.parametrize(
+    "value", ["0000-01", "2024-13", "2024-02-30", "9999-01", b"2024-01", 1e309]
+)
+def test_impossible_months(value):
+    assert error_type(Month, value) == "lvye.date"
+
+
+def test_month_of_a_date_in_it():
+    assert ok(Month, "2024-02-29") == "2024-02"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("1-99999999999", "lvye.too_large"),
+        ("1-10000", "lvye.too_large"),
+        ("5-3", "lvye.number"),
+        ([1, [2]], "lvye.number"),
+        ([True], "lvye.number"),
+        (float("nan"), "lvye.number"),
+        (float("inf"), "lvye.number"),
+        (1.5, "lvye.number"),
+        (-1, "lvye.negative"),
+        ({"a": 1}, "lvye.number"),
+    ],
+)
+def test_number_lists_stay_small(value, code):
+    assert error_type(NumberList, value) == code
+
+
+def test_number_list_of_numbers():
+    assert ok(NumberList, [3, 1.0, "2"]) == [1, 2, 3]
+    assert ok(NumberList, "1-3、9999") == [1, 2, 3, 9999]
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (b"abc", "lvye.not_text"),
+        ([1, 2], "lvye.not_text"),
+        ({"a": 1}, "lvye.not_text"),
+        (float("nan"), "lvye.not_text"),
+        (float("inf"), "lvye.not_text"),
+        ("名\ud800字", "lvye.control_char"),
+        ("\ufffe", "lvye.control_char"),
+        ("名" * 201, "lvye.too_long"),
+    ],
+)
+def test_short_text_refuses_what_is_not_text(value, code):
+    assert error_type(ShortText, value) == code
+
+
+def test_text_of_other_cells():
+    assert ok(ShortText, True) == "TRUE"
+    assert ok(ShortText, dt.time(14, 30)) == "14:30"
+    assert ok(ShortText, dt.datetime(2024, 1, 5, 9, 30)) == "2024-01-05 09:30"
+    assert ok(ShortText, dt.datetime(2024, 1, 5)) == "2024-01-05"
+    assert ok(ShortText, 12.5) == "12.5"
+    assert ok(ShortText, "  " + "名" * 200 + "  ") == "名" * 200
+    assert ok(Text, 10**5000) == "1" + "0" * 5000
+    assert ok(Text, "x" * 32767) == "x" * 32767
+    assert error_type(Text, "x" * 32768) == "lvye.too_long"
+    assert error_of(ShortText, "名" * 300)["ctx"] == {"limit": 200}
+
+
+@pytest.mark.parametrize("kind", [ChineseID, Phone, Mobile, YesNo])
+@pytest.mark.parametrize(
+    "value", [pytest.param(10**5000, id="5000 digits"), b"13800138000", [1], {"a": 1}, float("nan")]
+)
+def test_codes_and_yes_no_refuse_odd_values(kind, value):
+    assert error_type(kind, value).startswith("lvye.")

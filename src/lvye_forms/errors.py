@@ -40,6 +40,9 @@ class Code(str, Enum):
     CONTROL_CHAR = "control_char"
     TOO_LONG = "too_long"
     TOO_FEW = "too_few"
+    TOO_LARGE = "too_large"
+    NOT_TEXT = "not_text"
+    DECIMAL = "decimal"
     CONDITIONAL = "conditional"
     DUPLICATE_KEY = "duplicate_key"
     ORPHAN_ROW = "orphan_row"
@@ -115,6 +118,16 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     ),
     Code.TOO_LONG: ("内容过长：最多 {limit} 个字", "too long: at most {limit} characters"),
     Code.TOO_FEW: ("至少需要 {minimum} 行「{part}」", "needs at least {minimum} rows of {part}"),
+    Code.TOO_LARGE: ("数值过大：最大为 {limit}", "too large: at most {limit}"),
+    Code.NOT_TEXT: (
+        "应填写文字或数字（单元格里是列表、二进制数据或非有限数值等无法作为文字的内容）",
+        "must be text or a number (the cell holds a list, binary data, a non-finite number or "
+        "other content that is not text)",
+    ),
+    Code.DECIMAL: (
+        "不是有效的数字；请填写数字，最多两位小数，如 1.5",
+        "not a valid number (at most 2 decimals, like 1.5)",
+    ),
     Code.CONDITIONAL: ("{reason}", "{reason}"),
     Code.DUPLICATE_KEY: (
         "编号重复：与第 {other_row} 行相同，每份文档的编号必须唯一",
