@@ -174,6 +174,15 @@ def test_reasons_name_what_is_wrong(tmp_path, consent):
         path.unlink()
 
 
+def test_a_data_part_over_its_limit_is_unreadable(tmp_path, consent, monkeypatch):
+    from lvye_forms import limits
+
+    monkeypatch.setattr(limits, "MAX_EMBEDDED_BYTES", 200)
+    (tmp_path / "big.docx").write_bytes(consent)
+    documents, unplaced = scan(tmp_path)
+    assert documents == [] and [u.code for u in unplaced] == [UNREADABLE]
+
+
 def test_valid_documents_are_kept_as_before(tmp_path, consent):
     (tmp_path / "ok.docx").write_bytes(consent)
     (tmp_path / "rewritten.docx").write_bytes(

@@ -396,7 +396,7 @@ def _embedded_problem(path: Path, exc: BaseException) -> Unplaced:
     A package that cannot be read at all (damaged zip, over a size limit) is `unreadable`; a
     readable package whose data part is malformed (XML, JSON, not one record) is
     `invalid_document`. `render.embed.read_embedded` raises BadEmbeddedData (a ValueError) for
-    both, with the zip-level error as its cause and `code` "too_large" for a refused size.
+    both, with the zip-level error as its cause and `code` Code.FILE_TOO_LARGE for a refused size.
     """
     message = display_text(str(exc))[:200]
     if isinstance(exc, json.JSONDecodeError):
@@ -410,7 +410,8 @@ def _embedded_problem(path: Path, exc: BaseException) -> Unplaced:
         return _invalid(path, "数据嵌套过深")
     if isinstance(exc, ValueError):
         cause = exc.__cause__
-        if getattr(exc, "code", None) == "too_large" or (
+        code = getattr(exc, "code", None)
+        if getattr(code, "value", code) in ("too_large", "file_too_large") or (
             isinstance(cause, _DAMAGED_PACKAGE + (RuntimeError,))
             and not isinstance(cause, RecursionError)
         ):
