@@ -371,3 +371,15 @@ def test_check_reports_print_file_names_that_are_not_utf8(tmp_path):
     book = load_workbook(tmp_path / "report.xlsx")
     cells = [c.value for row in book.worksheets[-1].iter_rows() for c in row]
     assert "个案扫描件说明.pdf" in cells
+
+
+def test_the_next_run_removes_leftovers_of_a_killed_run(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    leftover = out / ".lvye-forms-999999999-abc123.tmp"  # its process is long gone
+    leftover.write_bytes(b"half a document")
+    someone_elses = out / ".lvye-notes.tmp"
+    someone_elses.write_text("not ours", encoding="utf-8")
+    assert run("render", consent_book(tmp_path), "-o", out, "--today", TODAY).exit_code == 0
+    assert not leftover.exists() and someone_elses.exists()
+    assert not [p for p in out.iterdir() if "李小明" in p.name and p.suffix == ".tmp"]

@@ -25,7 +25,7 @@ from .model import FormModel
 from .paths import display_path
 from .registry import UnknownForm, find_form_by_title, get_form
 from .render.document import DEFAULT_AGENCY, document_name, render_record
-from .render.output import WriteStatus, free_path, write_atomic
+from .render.output import WriteStatus, free_path, remove_leftovers, write_atomic
 from .report import DocumentResult, FileReport, RenderEvents, RenderReport
 
 ALL_FORMS = "*"  # the form property of the all-forms workbook
@@ -255,9 +255,5 @@ def _os_reason(exc: OSError) -> str:
 
 def _remove_leftovers(folder: Path) -> None:
     """Temporary files a killed earlier run left in `folder` (our own, and only those)."""
-    try:
-        from .render.output import remove_leftovers
-    except ImportError:  # pragma: no cover - older output module
-        return
     if folder.is_dir():
         remove_leftovers(folder)

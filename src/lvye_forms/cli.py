@@ -26,7 +26,7 @@ from .paths import display_path
 from .privacy import mask_record
 from .registry import UnknownForm, get_form
 from .render.embed import NoEmbeddedData
-from .render.output import WriteStatus, write_atomic
+from .render.output import WriteStatus, remove_leftovers, write_atomic
 
 click_zh.install()
 
@@ -97,6 +97,8 @@ def _kept(path: Path) -> str:
 
 def _write_output(path: Path, data: bytes, overwrite: bool) -> None:
     """Write a report file the user named; exit 1 when a different file is there."""
+    if path.parent.is_dir():
+        remove_leftovers(path.parent)
     try:
         status = write_atomic(path, data, overwrite=overwrite)
     except OSError as exc:
