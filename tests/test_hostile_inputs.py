@@ -288,6 +288,17 @@ def test_control_character_in_a_cell_is_reported_and_the_copy_is_written(tmp_pat
     assert copy == "东莞市\ufffd东城区_x0041_"  # only the bad character changed
 
 
+def test_a_formula_whose_result_holds_an_escape_stays_a_formula_in_the_copy(tmp_path):
+    formula = '<row r="3"><c r="A3" t="str"><f>"x"&amp;"y"</f><v>x_x000B_y</v></c></row>'
+    path = write(
+        tmp_path / "f.xlsx", xlsx_bytes([["a", "b"], ["1", "2"]], sheet="S", raw_rows=formula)
+    )
+    assert read_tables(path)["S"].rows[1].values["a"] == "x\x0by"
+    copy = annotated_copy(path, [Problem(code="x", message="m", sheet="S", row=3, column="a")])
+    cell = load_workbook(io.BytesIO(copy))["S"]["A3"]
+    assert cell.value == '="x"&"y"' and cell.comment.text == "m"
+
+
 def test_escapes_are_undone_once_and_nothing_else_changes():
     assert unescape("a_x000D__x000A_b") == "a\r\nb"
     assert unescape("_x005F_x000B_") == "_x000B_"
@@ -597,3 +608,16 @@ def test_a_workbook_named_csv_says_so(tmp_path):
 def test_json_input_holding_a_list_of_numbers_survives(tmp_path):
     path = write(tmp_path / "x.json", json.dumps([1, 2]).encode())
     assert problems(render(path, tmp_path))
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX pipes and devices")
+def test_pipes_and_devices_are_not_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    for name in ("pipe.xlsx", "zero.csv"):
+        assert "普通文件" in str(refusal(tmp_path / name))
+        assert problems(render(tmp_path / name, tmp_path, form_id="case_consent"))
+    os.mkfifo(tmp_path / "pipe.docx")
+    with pytest.raises(BadEmbeddedData):
+        read_embedded(tmp_path / "pipe.docx")
+    assert workbook_form_id(tmp_path / "pipe.xlsx") is None

@@ -87,6 +87,7 @@ def too_large(what: str, size: int | None, limit: int) -> TooLarge:
 
 
 def _not_a_zip(head: bytes, stream: IO[bytes], kind: str) -> NotAPackage:
+    app = "Word/WPS" if kind in (".docx", ".docm") else "Excel/WPS"
     if not head:
         return NotAPackage(t("文件是空的（0 字节）", "the file is empty (0 bytes)"))
     if head.startswith(_OLE_MAGIC):
@@ -94,14 +95,14 @@ def _not_a_zip(head: bytes, stream: IO[bytes], kind: str) -> NotAPackage:
         if _ENCRYPTION_MARK in stream.read(4 * MiB):
             return NotAPackage(
                 t(
-                    f"文件设置了打开密码（已加密），无法读取；请在 Excel/WPS 中取消密码后另存为 {kind}",
+                    f"文件设置了打开密码（已加密），无法读取；请在 {app} 中取消密码后另存为 {kind}",
                     f"the file is password-protected (encrypted); remove the password and save as {kind}",
                 ),
                 ole=True,
             )
         return NotAPackage(
             t(
-                f"这是旧版 Office 格式（.xls/.doc）的文件，只是扩展名改成了 {kind}；请在 Excel/WPS 中“另存为” {kind}",
+                f"这是旧版 Office 格式（.xls/.doc）的文件，只是扩展名改成了 {kind}；请在 {app} 中“另存为” {kind}",
                 f"this is an old-format Office file (.xls/.doc) renamed to {kind}; save it as {kind}",
             ),
             ole=True,
@@ -110,7 +111,7 @@ def _not_a_zip(head: bytes, stream: IO[bytes], kind: str) -> NotAPackage:
     if text.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<")):
         return NotAPackage(
             t(
-                f"这是网页（HTML）或 XML 格式的表格（常见于系统导出），只是扩展名为 {kind}；请在 Excel/WPS 中“另存为” {kind}",
+                f"这是网页（HTML）或 XML 格式的表格（常见于系统导出），只是扩展名为 {kind}；请在 {app} 中“另存为” {kind}",
                 f"this is an HTML or XML table (common in system exports) named {kind}; save it as {kind}",
             )
         )

@@ -127,7 +127,12 @@ def _xlsx_workbook(path: Path) -> tuple[Workbook, dict[str, Table]]:
         sheet = workbook[scan.title]
         for (row, column), value in scan.escaped.items():
             cell = sheet._cells.get((row, column))
-            if cell is None or isinstance(cell, MergedCell) or not isinstance(cell.value, str):
+            if (
+                cell is None
+                or isinstance(cell, MergedCell)
+                or cell.data_type != "s"  # a formula keeps its formula; only its result was read
+                or not isinstance(cell.value, str)
+            ):
                 continue
             # The text as it really is, made storable, and written so Excel reads it back so.
             cell._value = escape(xml_safe(value))

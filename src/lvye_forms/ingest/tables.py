@@ -613,6 +613,10 @@ def read_tables(path: Path) -> dict[str, Table]:
         raise UnreadableFile(t("文件不存在", "the file does not exist"))
     if path.is_dir():
         raise UnreadableFile(t("这是一个文件夹，不是文件", "this is a folder, not a file"))
+    if not path.is_file():  # a pipe or a device would block or never end
+        raise UnreadableFile(
+            t("这不是普通文件（可能是管道或设备）", "not a regular file (a pipe or a device)")
+        )
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(path)
     if suffix in CSV_SUFFIXES:
@@ -638,7 +642,7 @@ def workbook_form_id(path: Path) -> str | None:
     None when there is none or the file is not a readable workbook (reading the tables says
     why); raises UnreadableFile (code FILE_TOO_LARGE) when the properties part is over its limit.
     """
-    if path.suffix.lower() not in XLSX_SUFFIXES:
+    if path.suffix.lower() not in XLSX_SUFFIXES or not path.is_file():
         return None
     try:
         with path.open("rb") as stream, limits.open_package(stream, _xlsx_limit) as package:

@@ -182,6 +182,9 @@ def read_embedded(path: Path) -> dict[str, Any]:
     cannot be opened. `str(exc)` says why in each case.
     """
     kind = path.suffix.lower() or ".docx"
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # a pipe would block for ever, a device never end
+        raise BadEmbeddedData(t("这不是普通文件（可能是管道或设备）", "not a regular file"))
     try:
         with (
             path.open("rb") as stream,
