@@ -277,7 +277,14 @@ def test_hostile_expressions_end_in_a_located_profile_error(tmp_path, case_archi
 
 def test_hostile_for_each_and_labels(tmp_path, case_archive):
     path = tmp_path / "bad.yaml"
-    for expression in ("range(100000)", "[1]*100000", "as_of", "'abc'", "[as_of]|map(attribute='__x')|list"):
+    for expression in (
+        "range(100000)",
+        "[1]*100000",
+        "as_of",
+        "'abc'",
+        "[as_of]|map(attribute='__x')|list",
+        "range(100000)|map('string')|map('string')|map('string')",  # a generator, run lazily
+    ):
         path.write_text(profile_text(expression, "for_each"), encoding="utf-8")
         with pytest.raises(ProfileError, match=r"bad\.yaml 第 7 行"):
             api.check_archive(case_archive, profile=str(path), as_of=AS_OF)
@@ -291,6 +298,7 @@ def test_legitimate_expressions_still_work(tmp_path, case_archive):
         "(range(1, 4)|list|sum) == 6 and [1, 2]|join(',') == '1,2' and 'a' ~ 'b' == 'ab'",
         "has('case_consent') and fact('case_consent', 'client_signed_date') + days(7) > as_of - days(999)",
         "docs('case_consent')|map(attribute='date')|select|list|length == 1",
+        "docs('case_consent')|selectattr('date')",  # a generator, run by the sandbox
     ):
         path.write_text(profile_text(expression), encoding="utf-8")
         report = api.check_archive(case_archive, profile=str(path), as_of=AS_OF)

@@ -475,4 +475,8 @@ def evaluate(compiled: Callable[..., Any], variables: dict[str, Any]) -> Any:
     result = compiled(**variables)
     if isinstance(result, Undefined):
         str(result)  # a StrictUndefined raises UndefinedError or SecurityError
+    if isinstance(result, Iterator):
+        # `docs(...)|select(...)` gives a generator: run it here, within the budget, so the
+        # caller gets a list (and an empty one is false, as a person reading the rule expects).
+        result = list(result)
     return result
