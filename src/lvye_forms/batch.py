@@ -23,6 +23,7 @@ from .ingest.records import FormReader, translate
 from .ingest.tables import Table, UnreadableFile, read_tables, workbook_form_id
 from .model import FormModel
 from .paths import display_path
+from .privacy import mask_text
 from .registry import UnknownForm, find_form_by_title, get_form
 from .render.document import DEFAULT_AGENCY, document_name, render_record
 from .render.output import WriteStatus, free_path, remove_leftovers, write_atomic
@@ -98,8 +99,19 @@ class RenderRun:
             tables = read_tables(path)
             models = [get_form(self.form_id)] if self.form_id else detect_forms(path, tables)
         except UnreadableFile as exc:
+            # Located when it can be (a CSV line, a sheet); no error copy of a file we can't read.
             report = FileReport(input=path)
-            report.problems.append(self._file_problem(path, Code.UNREADABLE, reason=str(exc)))
+            report.problems.append(
+                Problem(
+                    code=exc.code.value,
+                    message=message(exc.code, reason=str(exc)),
+                    file=display_path(path.name),
+                    sheet=exc.sheet,
+                    row=exc.row,
+                    column=exc.column,
+                    value=mask_text(exc.value) if not self.show_personal else exc.value,
+                )
+            )
             return [report]
         if not models:
             report = FileReport(input=path)

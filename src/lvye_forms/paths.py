@@ -36,6 +36,14 @@ def display_path(path: str | Path, root: Path | None = None) -> str:
     """`path` for a report: relative to `root` when under it, always printable."""
     path = Path(path)
     if root is not None:
-        with contextlib.suppress(ValueError, OSError):
-            path = path.resolve().relative_to(root.resolve())
+        path = _relative(path, root)
     return display_text(str(path))
+
+
+def _relative(path: Path, root: Path) -> Path:
+    # Lexically first: a link that loops cannot be resolved (RuntimeError before Python 3.13).
+    with contextlib.suppress(ValueError, OSError):
+        return path.absolute().relative_to(root.absolute())
+    with contextlib.suppress(ValueError, OSError, RuntimeError):
+        return path.resolve().relative_to(root.resolve())
+    return path

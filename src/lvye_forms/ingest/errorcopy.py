@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import Problem
-from ..render.output import free_path, write_atomic
+from ..render.output import free_path, safe_name, write_atomic
 from .annotate import annotated_copy
 
 SUFFIX = "-待修改"
@@ -25,8 +25,9 @@ _CORE_LIMIT = 1024 * 1024
 
 
 def copy_name(path: Path) -> str:
+    """`名单-待修改.xlsx` for 名单.xlsx (and for 名单-待修改.xlsx itself), shortened safely."""
     stem = path.stem.removesuffix(SUFFIX)
-    return f"{stem}{SUFFIX}.xlsx"
+    return safe_name(f"{stem}{SUFFIX}", suffix=".xlsx")
 
 
 def _marked(data: bytes) -> bytes:
