@@ -219,8 +219,10 @@ _STATUS_ORDER = {
     FindingStatus.MISSING: 0,
     FindingStatus.LATE: 1,
     FindingStatus.INVALID: 2,
-    FindingStatus.NOT_DUE: 3,
-    FindingStatus.COMPLETE: 4,
+    FindingStatus.UNVERIFIED: 3,
+    FindingStatus.UNSIGNED: 4,
+    FindingStatus.NOT_DUE: 5,
+    FindingStatus.COMPLETE: 6,
 }
 SUBJECT_LABELS_EN = {
     "case": "case",
@@ -298,7 +300,11 @@ class CheckReport:
         ]
         return sorted(
             rows,
-            key=lambda r: (-(r["missing"] + r["late"] + r["invalid"]), -r["missing"], r["name"]),
+            key=lambda r: (
+                -sum(r[s.value] for s in PROBLEMS),
+                -r["missing"],
+                r["name"],
+            ),
         )
 
     @property

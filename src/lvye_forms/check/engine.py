@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
@@ -38,6 +37,8 @@ class FindingStatus(str, Enum):
     LATE = "late"
     NOT_DUE = "not_due"
     INVALID = "invalid"
+    UNVERIFIED = "unverified"  # a fact the rule needs is not in the archive (a scan)
+    UNSIGNED = "unsigned"  # generated, but no scan of the signed paper is filed yet
 
     @property
     def label(self) -> str:
@@ -48,20 +49,26 @@ class FindingStatus(str, Enum):
         return self in PROBLEMS
 
 
-COMPLETE, MISSING, LATE, NOT_DUE, INVALID = (
+COMPLETE, MISSING, LATE, NOT_DUE, INVALID, UNVERIFIED, UNSIGNED = (
     FindingStatus.COMPLETE,
     FindingStatus.MISSING,
     FindingStatus.LATE,
     FindingStatus.NOT_DUE,
     FindingStatus.INVALID,
+    FindingStatus.UNVERIFIED,
+    FindingStatus.UNSIGNED,
 )
-PROBLEMS = (MISSING, LATE, INVALID)
+# What a supervisor must act on. 无法核实 is not a finding against the worker but a gap in
+# what the archive tells: it needs the register or the generated document, so it counts too.
+PROBLEMS = (MISSING, LATE, INVALID, UNVERIFIED, UNSIGNED)
 STATUS_LABELS = {
     COMPLETE: "齐全",
     MISSING: "缺失",
     LATE: "逾期",
     NOT_DUE: "未到期",
     INVALID: "不符合要求",
+    UNVERIFIED: "无法核实",
+    UNSIGNED: "待签署",
 }
 STATUS_LABELS_EN = {
     COMPLETE: "complete",
@@ -69,6 +76,8 @@ STATUS_LABELS_EN = {
     LATE: "late",
     NOT_DUE: "not yet due",
     INVALID: "invalid",
+    UNVERIFIED: "cannot verify",
+    UNSIGNED: "awaiting signature",
 }
 SUBJECT_LABELS = {
     "case": "个案",
@@ -490,16 +499,3 @@ def run_check(
         findings=findings, unplaced=unplaced, subjects=len(subjects), documents=len(documents)
     )
 
-
-def summaries(findings: list[Finding], key: Callable[[Finding], str]) -> list[dict[str, Any]]:
-    """Counts per group (service point, worker, form), the worst first."""
-    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for finding in findings:
-        table[key(finding) or "（未注明）"][finding.status] += 1
-    rows = [
-        {"name": name, **{s: counts.get(s, 0) for s in STATUS_LABELS}}
-        for name, counts in table.items()
-    ]
-    return sorted(
-        rows, key=lambda r: (-(r[MISSING] + r[LATE] + r[INVALID]), -r[MISSING], r["name"])
-    )

@@ -7,6 +7,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import i18n
+from ..check.engine import PROBLEMS
 from ..report import CheckReport
 from .as_json import report_data
 from .as_xlsx import detail_columns
@@ -30,5 +31,5 @@ def check_to_html(report: CheckReport, *, show_personal: bool = False) -> str:
         columns=detail_columns()[:-1],
         lang=i18n.current(),
         t=i18n.t,
-        problem_statuses=("missing", "late", "invalid"),
+        problem_statuses=[status.value for status in PROBLEMS],
     )

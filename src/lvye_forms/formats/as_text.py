@@ -178,6 +178,8 @@ class Terminal:
             "invalid": f"[red]{self.marks.bad}[/red]",
             "not_due": self.marks.dot,
             "complete": f"[green]{self.marks.ok}[/green]",
+            "unverified": f"[yellow]{self.marks.unknown}[/yellow]",
+            "unsigned": f"[yellow]{self.marks.late}[/yellow]",
         }
         # One block per subject, one line per finding: readable at any terminal width.
         shown = report.findings if show_all else report.problems

@@ -18,6 +18,8 @@ _STATUS_FILLS = {
     "missing": PatternFill("solid", fgColor="FFC7CE"),
     "late": PatternFill("solid", fgColor="FFEB9C"),
     "invalid": PatternFill("solid", fgColor="F4B084"),
+    "unverified": PatternFill("solid", fgColor="D9E1F2"),
+    "unsigned": PatternFill("solid", fgColor="FCE4D6"),
 }
 
 
