@@ -874,3 +874,14 @@ def test_text_of_other_cells():
 )
 def test_codes_and_yes_no_refuse_odd_values(kind, value):
     assert error_type(kind, value).startswith("lvye.")
+
+
+@pytest.mark.parametrize("value", ["\x1f", "\x0b", " \x0c ", "\x1c\x1d\x1e"])
+def test_a_cell_of_only_control_characters_is_not_empty(value):
+    # str.strip() removes these, but the cell is not empty: say what is wrong with it.
+    assert error_type(ShortText, value) == "lvye.control_char"
+    assert error_type(Text, value) == "lvye.control_char"
+    assert error_type(Sex, value) == "lvye.control_char"
+    with pytest.raises(ValidationError) as caught:
+        Person.model_validate({"name": value}, context=CONTEXT)
+    assert [e["type"] for e in caught.value.errors()] == ["lvye.control_char"]

@@ -45,8 +45,16 @@ SHORT_TEXT_LIMIT = 200  # characters: a name, place or title
 TEXT_LIMIT = 32767  # characters: what one Excel cell holds
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+def is_empty(value: Any) -> bool:
+    """An empty cell: nothing, or only spaces and line breaks. A cell holding only a control
+    character is not empty (Python's strip() would remove \x0b, \x0c and \x1c–\x1f), so it is
+    reported as what it is."""
+    return value is None or (
+        isinstance(value, str) and value.strip() == "" and not _CONTROL.search(value)
+    )
+
+
+_is_empty = is_empty
 
 
 def _int_text(value: int) -> str:
@@ -568,7 +576,7 @@ def _split_choices(value: Any) -> Any:
         return []
     if isinstance(value, (list, tuple)):
         return list(value)
-    return [part for part in re.split(r"[、,，;；/\n]+", _plain_str(value)) if part.strip()]
+    return [part for part in re.split(r"[、,，;；/\n]+", _plain_str(value)) if not is_empty(part)]
 
 
 ChoiceT = TypeVar("ChoiceT", bound=Choice)

@@ -34,7 +34,7 @@ from .errors import Code, fail
 
 if TYPE_CHECKING:
     from .render.xlsx import TableData
-from .fields import id_birth_date, id_sex, month_of, today
+from .fields import id_birth_date, id_sex, is_empty, month_of, today
 
 # --- cross-field rules ------------------------------------------------------------------
 
@@ -244,11 +244,7 @@ def _without_empty_cells(data: Any) -> Any:
     # An empty cell means "not given": dropping it lets defaults apply and makes a missing
     # required value fail as `missing` (必填项为空) rather than as a type error.
     if isinstance(data, dict):
-        return {
-            key: value
-            for key, value in data.items()
-            if value is not None and not (isinstance(value, str) and value.strip() == "")
-        }
+        return {key: value for key, value in data.items() if not is_empty(value)}
     return data
 
 
