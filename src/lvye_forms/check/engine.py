@@ -108,6 +108,11 @@ class Finding:
     days_late: int | None = None
     document: str = ""  # path of the document that satisfies (or breaks) the requirement
     message: str = ""
+    # A requirement repeated for each item (every month, every session) is one series: its
+    # base label, and the item this finding is about (reports group a series' findings).
+    series: str = ""
+    item: str = ""
+    document_date: dt.date | None = None
 
 
 @dataclass
@@ -431,8 +436,10 @@ def _evaluate_requirement(
         if requirement.when and not run(requirement.when, scope):
             continue
         label = requirement.label
+        item_text = ""
         if item is not None:
-            label = f"{label}（{_label_text(run(requirement.item_label, scope) or item)}）"
+            item_text = _label_text(run(requirement.item_label, scope) or item)
+            label = f"{label}（{item_text}）"
         candidates = context._docs(requirement.forms, requirement.scope)
         if requirement.match:
             candidates = [d for d in candidates if run(requirement.match, {**scope, "doc": d})]
@@ -445,6 +452,8 @@ def _evaluate_requirement(
             "requirement": label,
             "forms": requirement.forms,
             "due": due,
+            "series": requirement.label if item is not None else "",
+            "item": item_text,
         }
 
         def make(status: FindingStatus, _common: dict[str, Any] = common, **details: Any) -> Finding:
@@ -462,6 +471,7 @@ def _evaluate_requirement(
                 findings.append(make(MISSING, days_late=overdue, message=requirement.note))
             continue
         document = candidates[0]
+        common["document_date"] = document.date
         if requirement.valid and not run(requirement.valid, {**scope, "doc": document}):
             findings.append(make(INVALID, document=document.path, message=requirement.invalid))
         elif due is not None and document.date is not None and document.date > due:
