@@ -462,7 +462,8 @@ def check(
         elif output_format == "xlsx":
             rendered = check_to_xlsx(report, show_personal=show_personal)
         else:
-            rendered = check_to_html(report, show_personal=show_personal)
+            links_from = output.parent if output is not None else None
+            rendered = check_to_html(report, show_personal=show_personal, links_from=links_from)
         if output is None:
             click.echo(rendered)
         else:

@@ -243,6 +243,45 @@ def subject_label(subject_type: str) -> str:
 
 
 @dataclass
+class FindingGroup:
+    """Findings a supervisor reads as one line: one requirement of one subject, or a series
+    (every month, every session) with the same status, e.g. 《月计划汇总表》缺 2024年3月–11月."""
+
+    findings: list[Finding]
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def status(self) -> FindingStatus:
+        return FindingStatus(self.first.status)
+
+    @property
+    def is_series(self) -> bool:
+        return len(self.findings) > 1
+
+    @property
+    def items(self) -> list[str]:
+        return [f.item for f in self.findings]
+
+    @property
+    def span(self) -> str:
+        """2024年3月–2024年11月, or the one item."""
+        items = self.items
+        return items[0] if len(items) == 1 else f"{items[0]}–{items[-1]}"
+
+    @property
+    def unit(self) -> str:
+        """What the items count: months, sessions, or plain items."""
+        if all(item.endswith("月") for item in self.items):
+            return i18n.t("个月", "months")
+        if all(item.endswith("节") for item in self.items):
+            return i18n.t("节", "sessions")
+        return i18n.t("项", "items")
+
+
+@dataclass
 class CheckReport:
     """The findings of one archive check, with the totals every output prints."""
 
@@ -267,6 +306,46 @@ class CheckReport:
     @property
     def unplaced(self) -> list[Unplaced]:
         return list(self.result.unplaced)
+
+    def groups(self, findings: list[Finding] | None = None) -> list[FindingGroup]:
+        """`findings` (default: all) by subject, with each series' runs of one status merged."""
+        ordered = sorted(
+            self.findings if findings is None else findings,
+            key=lambda f: (f.subject_type, f.subject_id),
+        )
+        groups: list[FindingGroup] = []
+        for finding in ordered:
+            last = groups[-1].first if groups else None
+            if (
+                last is not None
+                and finding.series
+                and (last.subject_type, last.subject_id, last.series, last.status)
+                == (finding.subject_type, finding.subject_id, finding.series, finding.status)
+            ):
+                groups[-1].findings.append(finding)
+            else:
+                groups.append(FindingGroup([finding]))
+        return groups
+
+    def due_soon(self, days: int = 30) -> dict[str, list[Finding]]:
+        """Per worker, what falls due within `days` after the as-of date (not yet done)."""
+        horizon = self.as_of + dt.timedelta(days=days)
+        soon: dict[str, list[Finding]] = defaultdict(list)
+        for finding in sorted(self.result.findings, key=lambda f: (f.due or dt.date.max)):
+            if finding.status == FindingStatus.NOT_DUE and finding.due and finding.due <= horizon:
+                soon[finding.worker or i18n.t("（未注明）", "(not stated)")].append(finding)
+        return dict(sorted(soon.items()))
+
+    def timeline(self) -> list[tuple[str, list[Finding]]]:
+        """Per subject (label), its requirements in the profile's order, with dates and dues."""
+        subjects: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+        for finding in self.result.findings:
+            subjects[(finding.subject_type, finding.subject_id)].append(finding)
+        result = []
+        for (kind, ident), findings in sorted(subjects.items()):
+            name = findings[0].subject_name
+            result.append((f"{subject_label(kind)} {ident} {name}".strip(), findings))
+        return result
 
     @property
     def status(self) -> RunStatus:
@@ -338,6 +417,9 @@ class CheckReport:
             "due": finding.due.isoformat() if finding.due else None,
             "days_late": finding.days_late,
             "document": display_path(finding.document, self.archive) if finding.document else "",
+            "document_date": finding.document_date.isoformat() if finding.document_date else None,
+            "series": finding.series,
+            "item": finding.item,
             "message": finding.message,
         }
 

@@ -15,16 +15,17 @@ class _Report(Protocol):
 def report_data(report: _Report, *, show_personal: bool = False) -> dict[str, Any]:
     """The report's data as every machine-readable format prints it."""
     data = report.to_dict()
-    return data if show_personal else _masked(data)
+    return data if show_personal else masked(data)
 
 
-def _masked(data: Any) -> Any:
+def masked(data: Any) -> Any:
+    """JSON-like data with personal numbers masked: whole in personal columns, else by content."""
     if isinstance(data, dict):
         if data.get("personal") is True and isinstance(data.get("value"), str):
             data = dict(data, value=mask_whole(data["value"]))
-        return {key: _masked(value) for key, value in data.items()}
+        return {key: masked(value) for key, value in data.items()}
     if isinstance(data, list):
-        return [_masked(item) for item in data]
+        return [masked(item) for item in data]
     return mask_data(data)
 
 
@@ -36,4 +37,4 @@ def to_json(report: _Report, *, show_personal: bool = False) -> str:
 
 def payload_to_json(payload: dict[str, Any], *, show_personal: bool = False) -> str:
     """The data a document carries (`extract`), masked by content unless asked."""
-    return json.dumps(payload if show_personal else _masked(payload), ensure_ascii=False, indent=2)
+    return json.dumps(payload if show_personal else masked(payload), ensure_ascii=False, indent=2)

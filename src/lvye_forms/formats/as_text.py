@@ -181,11 +181,11 @@ class Terminal:
             "unverified": f"[yellow]{self.marks.unknown}[/yellow]",
             "unsigned": f"[yellow]{self.marks.late}[/yellow]",
         }
-        # One block per subject, one line per finding: readable at any terminal width.
-        shown = report.findings if show_all else report.problems
+        # One block per subject, one line per requirement (a series of months or sessions
+        # with one status is one line): readable at any terminal width.
         current = None
-        for finding in sorted(shown, key=lambda f: (f.subject_type, f.subject_id)):
-            f = report.finding_dict(finding)
+        for group in report.groups(None if show_all else report.problems):
+            f = report.finding_dict(group.first)
             subject = (f["subject_type"], f["subject_id"])
             if subject != current:
                 current = subject
@@ -198,6 +198,17 @@ class Terminal:
                     f"\n[bold]{self.text(subject_label(f['subject_type']))} {self.text(f['subject_id'])}[/bold] "
                     f"{self.text(f['subject_name'])}" + (f"（{self.text(who)}）" if who else "")
                 )
+            if group.is_series:
+                self.print(
+                    f"  {marks[f['status']]} {self.text(f['step'])}：{self.text(f['series'])} "
+                    + self.text(
+                        t(
+                            f"{f['status_label']} {group.span}，共 {len(group.findings)} {group.unit}",
+                            f"{f['status_label']} {group.span}, {len(group.findings)} {group.unit}",
+                        )
+                    )
+                )
+                continue
             status = f["status_label"]
             if f["days_late"]:
                 status += t(f"，逾期 {f['days_late']} 天", f", {f['days_late']} days late")
