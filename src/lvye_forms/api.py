@@ -21,6 +21,7 @@ from .archive import Unplaced, scan
 from .batch import ALL_FORMS, RenderRun, detect_forms
 from .check.engine import StaffRegister, run_check
 from .check.profile import load_profile
+from .check.service_points import add_service_point_sheet
 from .fields import parse_date
 from .ingest.tables import read_tables
 from .ingest.workbook import all_forms_workbook, input_workbook, register_workbook
@@ -177,9 +178,12 @@ def write_input_workbook(
 
 
 def write_register_workbook(path: Path, *, overwrite: bool = False) -> WriteStatus:
-    """The blank register that lists scanned or hand-made files for the checker."""
+    """The blank register for the checker: scanned or hand-made files (with facts a scan
+    cannot give), and the service points (type, contract date, reporting start)."""
     buffer = io.BytesIO()
-    register_workbook().save(buffer)
+    workbook = register_workbook()
+    add_service_point_sheet(workbook)
+    workbook.save(buffer)
     return write_atomic(path, buffer.getvalue(), overwrite=overwrite)
 
 
