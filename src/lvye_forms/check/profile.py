@@ -22,7 +22,7 @@ from jinja2 import TemplateSyntaxError
 
 from ..paths import display_path, display_text
 from ..registry import UnknownForm, get_form
-from . import sandbox
+from . import names, sandbox
 
 MAX_PROFILE_BYTES = 1_000_000
 MAX_NODES = 100_000  # YAML nodes once aliases are expanded
@@ -249,7 +249,7 @@ def _form_ids(raw: dict[str, Any], source: str, line: int) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def _requirement(source: str, raw: Any, item_line: int) -> Requirement:
+def _requirement(source: str, raw: Any, item_line: int, subject_type: str) -> Requirement:
     if not isinstance(raw, dict):
         raise ProfileError(
             f"{_where(source, item_line)}：每条要求应是一个映射（如 “- form: case_consent”），"
@@ -272,7 +272,7 @@ def _requirement(source: str, raw: Any, item_line: int) -> Requirement:
         # Errors name the requirement's line, as the engine does when one fails at run time.
         return _expression(source, raw.get(key), line, key)
 
-    return Requirement(
+    requirement = Requirement(
         id=_text(source, raw.get("id"), line, "id") or forms[0],
         label=label,
         forms=forms,
@@ -288,9 +288,23 @@ def _requirement(source: str, raw: Any, item_line: int) -> Requirement:
         forbid=forbid,
         note=_text(source, raw.get("note", ""), line, "note"),
     )
+    try:
+        names.check_requirement(subject_type, requirement)
+    except names.NameProblem as problem:
+        raise _name_error(source, line, problem, getattr(requirement, problem.key, None)) from None
+    return requirement
 
 
-def _step(source: str, raw: Any, item_line: int) -> Step:
+def _name_error(source: str, line: int, problem: names.NameProblem, text: Any) -> ProfileError:
+    """A form, field or key an expression names that does not exist, located."""
+    if problem.key == "form":
+        return ProfileError(f"{_where(source, line)}：{problem.reason}")
+    return ProfileError(
+        f"{_where(source, line)}：{problem.key} 表达式有误（{problem.reason}）：{_shown(str(text))}"
+    )
+
+
+def _step(source: str, raw: Any, item_line: int, subject_type: str) -> Step:
     if not isinstance(raw, dict):
         raise ProfileError(f"{_where(source, item_line)}：每个步骤应是一个映射（含 id、label、requires）")
     line = raw.line if isinstance(raw, _Mapping) else item_line
@@ -302,7 +316,9 @@ def _step(source: str, raw: Any, item_line: int) -> Step:
     return Step(
         id=step_id,
         label=_text(source, raw.get("label"), line, "label") or step_id,
-        requirements=tuple(_requirement(source, r, r_line) for r, r_line in requires),
+        requirements=tuple(
+            _requirement(source, r, r_line, subject_type) for r, r_line in requires
+        ),
     )
 
 
@@ -317,12 +333,17 @@ def _subject_rules(source: str, type_name: str, body: Any, line: int) -> Subject
         raise ProfileError(f"{_where(source, line)}：对象类型 {type_name} 下应是一个映射（含 label、steps）")
     line = body.line if isinstance(body, _Mapping) else line
     _check_keys(body, _SUBJECT_KEYS, source, line)
+    closed_when = _expression(source, body.get("closed_when"), line, "closed_when")
+    try:
+        names.check_closed_when(type_name, closed_when)
+    except names.NameProblem as problem:
+        raise _name_error(source, line, problem, closed_when) from None
     steps = _items(body.get("steps"), source, _line_of(body, "steps", line), "steps")
     return SubjectRules(
         type=type_name,
         label=_text(source, body.get("label"), line, "label") or type_name,
-        steps=tuple(_step(source, s, s_line) for s, s_line in steps),
-        closed_when=_expression(source, body.get("closed_when"), line, "closed_when"),
+        steps=tuple(_step(source, s, s_line, type_name) for s, s_line in steps),
+        closed_when=closed_when,
         line=line,
     )
 
