@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError
 from lvye_forms import api
 from lvye_forms.fields import CnDate, Count, ShortText
 from lvye_forms.model import Checks, FormModel, FormPart
-from lvye_forms.registry import get_form, spec
+from lvye_forms.registry import all_forms, get_form, spec
 
 from .conftest import TODAY, example_sheets, write_workbook
 
@@ -377,3 +377,65 @@ def test_messages_of_field_errors_are_unchanged_by_the_second_pass(form_id):
         model.model_validate(data, context={"today": TODAY})
     error = next(e for e in caught.value.errors() if e["loc"] == (first.name,))
     assert error["type"] == "lvye.date" and "2024-01-05" in error["msg"]
+
+
+# --- every field of every form: one bad cell gives exactly its own error -----------------------
+
+BAD = {
+    "text": "名\x0b字",
+    "longtext": "\x00",
+    "date": "2024-02-30",
+    "month": "2024-13",
+    "money": "一百",
+    "hours": "1e309",
+    "count": "-3",
+    "numbers": "1-x",
+    "yesno": "也许",
+    "choice": "??",
+    "choices": "??",
+    "id": "123",
+    "phone": "1",
+    "mobile": "1",
+}
+
+
+def _every_cell() -> list[Any]:
+    cells = []
+    for model in all_forms():
+        form = spec(model.form_id)
+        for column in form.columns:
+            cells.append(pytest.param(model, None, column, id=f"{model.form_id}.{column.name}"))
+        for part in form.parts:
+            if model.examples[0].get(part.name):
+                for column in part.fields:
+                    cells.append(
+                        pytest.param(
+                            model,
+                            part.name,
+                            column,
+                            id=f"{model.form_id}.{part.name}.{column.name}",
+                        )
+                    )
+    return cells
+
+
+@pytest.mark.parametrize(("model", "part", "column"), _every_cell())
+def test_one_bad_cell_of_a_valid_example_gives_exactly_its_own_error(model, part, column):
+    # The example breaks no rule, and every rule that needs the bad cell is skipped: so the
+    # one error is the cell's own, whichever cell it is and whatever rules read it.
+    data = {
+        k: ([dict(r) for r in v] if isinstance(v, list) else v)
+        for k, v in model.examples[0].items()
+    }
+    if part is None:
+        data[column.name] = BAD[column.kind]
+        where: tuple[Any, ...] = (column.name,)
+    else:
+        data[part][0][column.name] = BAD[column.kind]
+        where = (part, 0, column.name)
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data, context={"today": TODAY})
+    errors = caught.value.errors()
+    # (a list of choices reports the bad item: loc ("services", 0))
+    assert [tuple(e["loc"])[: len(where)] for e in errors] == [where], errors
+    assert errors[0]["type"].startswith("lvye.") or errors[0]["type"] == "enum"

@@ -218,7 +218,8 @@ def as_cell(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
         value = float(value)
     if isinstance(value, float):
-        return float(f"{value:.15g}")  # the digits Excel keeps of a typed number
+        typed = f"{value:.15g}"  # the digits Excel keeps of a typed number
+        return float(typed) if abs(float(typed)) < 1e307 else typed  # beyond: text in Excel
     if isinstance(value, dt.datetime):
         value = value.replace(second=0, microsecond=0)
     if isinstance(value, dt.date) and value.year < 1900:
