@@ -221,30 +221,68 @@ def _move_options_last(workbook: Workbook) -> None:
         workbook.move_sheet(sheet, offset=len(workbook.sheetnames) - 1 - workbook.index(sheet))
 
 
+REGISTER_SHEET = "文件登记"
+REGISTER_GUIDE_SHEET = "登记说明"
+# Optional columns: the register's own 备注, and the facts a scan cannot give.
+_REGISTER_OPTIONAL = ("节次", "备注")
+
+
 def register_workbook() -> Workbook:
-    """The blank register: one row per scanned or hand-made file the checker should count."""
+    """The blank register: one row per scanned or hand-made file the checker should count.
+
+    Besides 文件, 对象编号, 表单 and 日期, a row may give any fact of its form that a rule needs
+    and a scan cannot tell: 节次 (the session a 点名表 or 集会记录 is about), and any further
+    column headed by the field's Chinese label or name (结案原因, 服务点, 签署日期…). Each value is
+    checked as the form itself checks it.
+    """
     from ..archive import REGISTER_COLUMNS
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "文件登记"
+    sheet.title = REGISTER_SHEET
     notes = {
         "文件": "文件相对于档案文件夹的路径，如 个案/GA-2024-017/同意书扫描.pdf",
         "对象编号": "个案编号、小组编号、活动编号、申请编号、学员编号或服务点名称",
         "表单": "表单编号（如 case_consent）或中文名称（如 接受个案服务同意书）",
-        "日期": "文档上的日期（签署、记录或提交日期）",
-        "备注": "选填",
+        "日期": "文档上的日期（签署、记录或提交日期），如 2024-03-04。不填则日期未知，"
+        "需要日期的规则显示“无法核实”",
+        "节次": "小组点名表、集会记录等是第几节，如 1；一张点名表记几节的写 1-4。选填",
+        "备注": "选填。右边可以再加列，表头写表单中字段的中文名称（如 结案原因、服务点、"
+        "签署日期），填写扫描件上的内容，规则就能核实这些事实",
     }
     for index, label in enumerate(REGISTER_COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index, value=label)
         cell.font = Font(bold=True)
-        cell.fill = _REQUIRED_FILL if label != "备注" else _OPTIONAL_FILL
-        cell.comment = Comment(notes[label], "lvye-forms", width=260, height=80)
+        cell.fill = _OPTIONAL_FILL if label in _REGISTER_OPTIONAL else _REQUIRED_FILL
+        cell.comment = Comment(notes[label], "lvye-forms", width=300, height=120)
         sheet.column_dimensions[get_column_letter(index)].width = 40 if label == "文件" else 18
         for row in range(2, PREPARED_ROWS + 2):
             sheet.cell(row=row, column=index).number_format = (
                 "yyyy-mm-dd" if label == "日期" else "@"
             )
     sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet(REGISTER_GUIDE_SHEET)
+    lines = [
+        "文件登记表：让 lvye-forms check 认识扫描件和手写文件",
+        "",
+        "1. 在「文件登记」工作表中每行登记一个文件：文件（相对于档案文件夹的路径）、对象编号、表单、日期。",
+        "2. 扫描件只告诉程序“有这份文档、是哪天的”。规则如果还要用到文档上的其他内容"
+        "（结案原因、服务点、第几节……），检查结果会显示“无法核实”，并写明缺哪一项。",
+        "3. 要让程序核实这些内容，在右边加一列，表头写该项的中文名称（与 lvye-forms describe "
+        "<表单编号> 列出的字段名称相同，如 结案原因、服务点、服务使用者签署日期），"
+        "也可以写字段编号（如 closing_reason），再填写扫描件上的内容。",
+        "   选项类的内容可以只写编号或关键字，如结案原因写 4。",
+        "4. 「节次」列：小组点名表、集会记录、单元计划等是第几节；点名表记几节的写 1-4 或 1、2、4。",
+        "5. 填错的内容（不存在的日期、不在选项中的值、该表单没有的列）会列在检查报告的"
+        "“无法识别的文件”中，写明第几行哪一列；该文件仍会计入，这一项按未知处理。",
+        "6. 也可以不登记，而按约定给文件命名：对象编号_表单_日期[_备注].扩展名，"
+        "如 XZ-2024-005_小组点名表_20240406_第1节.jpg。",
+        "",
+        "最可靠的办法是放入 lvye-forms 生成的文档：它带有全部数据，不需要登记。",
+    ]
+    for row, text in enumerate(lines, start=1):
+        guide.cell(row=row, column=1, value=text).number_format = "@"
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.column_dimensions["A"].width = 110
     return workbook
