@@ -94,6 +94,7 @@ MISTAKES = {
         "case", "case_referral", {"when": "fact('case_closing', 'closing_resaon').needs_referral"},
         "closing_resaon", "closing_reason",
     ),
+    "fact without a field": ("case", "case_referral", {"when": "fact('case_closing')"}, "fact('case_closing')", "两个参数"),
     "unknown form in fact": ("case", "case_referral", {"when": "fact('case_closng', 'closing_reason')"}, "case_closng", "case_closing"),
     "attribute of a choice": (
         "case", "case_referral", {"when": "fact('case_closing', 'closing_reason').needs_refferal"},

@@ -204,7 +204,7 @@ def _kind_of_annotation(annotation: Any, where: str) -> Kind:
     if origin in (list, tuple, set, frozenset, Sequence):
         args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
         return _List(_kind_of_annotation(args[0], where) if len(args) == 1 else UNKNOWN)
-    if isinstance(annotation, type):
+    if origin is None and isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return _Row((annotation,), where)
         if issubclass(annotation, enum.Enum):
@@ -257,6 +257,13 @@ def _sample(klass: type) -> Any:
         members = list(klass)
         return members[0] if members else klass
     return klass
+
+
+def _has_attribute(value: Any, name: str) -> bool:
+    try:
+        return hasattr(value, name)
+    except Exception:  # a property that fails on the sample: it is there
+        return True
 
 
 def _type_name(klass: type) -> str:
@@ -448,7 +455,7 @@ class _Checker:
         if isinstance(kind, _Value):
             if name == "value" and kind.choices:
                 return _Value((str,), kind.where, kind.choices)
-            if any(hasattr(_sample(c), name) for c in kind.classes):
+            if any(_has_attribute(_sample(c), name) for c in kind.classes):
                 return UNKNOWN
             names: dict[str, str] = {}
             for klass in kind.classes:
@@ -578,7 +585,9 @@ class _Checker:
         return value
 
     def fact(self, node: nodes.Call, simple: bool) -> Kind:
-        if not simple or len(node.args) != 2:
+        if simple and len(node.args) != 2:
+            raise self.fail(node, "fact 需要两个参数：表单编号和字段名，如 fact('case_closing', 'closing_reason')")
+        if not simple:
             return UNKNOWN
         form_node, name_node = node.args
         if not isinstance(form_node, nodes.Const):

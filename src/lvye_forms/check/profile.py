@@ -353,7 +353,9 @@ def parse_profile(text: str, source: str) -> Profile:
 
     Raises ProfileError (naming `source` and, where there is one, the line) for anything wrong:
     YAML syntax, a text over MAX_PROFILE_BYTES, aliases that expand too far, a value of the
-    wrong kind, an unknown form, key or name, an expression the sandbox refuses.
+    wrong kind, an unknown form, key or name, an expression the sandbox refuses, and a form,
+    field, list-part field, choice or helper key an expression names that does not exist
+    (see `names`).
     """
     if len(text) > MAX_PROFILE_BYTES:
         raise ProfileError(f"{source}：规则文件过大（超过 {MAX_PROFILE_BYTES // 1_000_000} MB）")
