@@ -240,7 +240,7 @@ def test_what_the_check_knows_matches_the_engine():
     """DOC_ATTRIBUTES are a document view's own attributes; the helper keys are the engine's."""
     document = ArchiveDocument(Path("x.pdf"), "case_consent", "case", "GA-1", dt.date(2024, 1, 1), "filename")
     view = DocView(document)
-    assert {n for n in vars(view) if not n.startswith("_")} == set(names.DOC_ATTRIBUTES)
+    assert {n for n in dir(view) if not n.startswith("_")} == set(names.DOC_ATTRIBUTES)
     start, end = dt.date(2024, 1, 1), dt.date(2025, 3, 1)
     assert tuple(months_between(start, end)[0]) == names._helper_keys()["months_between"]
     assert tuple(years_between(start, end)[0]) == names._helper_keys()["years_between"]
