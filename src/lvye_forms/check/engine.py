@@ -3,8 +3,15 @@
 Documents are grouped into subjects (a case, a group, an activity, an elder, a trainee, a
 caregiver, a service point). For each subject the profile's requirements are evaluated in a
 sandboxed expression context built from the subject's own documents, the staff register and
-the as-of date; every requirement gives a finding: complete, missing, late, not yet due, or
-invalid (present but wrong: an attachment missing, a notice period too short).
+the as-of date; every requirement gives a finding: complete, missing, late, not yet due,
+invalid (present but wrong: an attachment missing, a notice period too short), or unverified.
+
+Unverified (无法核实) is what a rule gives when it needs a fact the archive does not tell — the
+closing reason of a scanned closing form, the date of a scan named without one, the sessions of
+a scanned group plan. Such a fact reaches the expression as an `archive.Unknown`; using it raises
+`archive.UnknownFact`, which passes through the sandbox untouched and becomes an UNVERIFIED
+finding for that requirement only, naming the field, the form and how to supply it (a register
+column or the generated document). The subject's other requirements are checked as usual.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError, UndefinedError
@@ -22,9 +30,17 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Undefined
 
 from .. import i18n
-from ..archive import ArchiveDocument, Unplaced
+from ..archive import (
+    ArchiveDocument,
+    NoSuchField,
+    Unknown,
+    UnknownFact,
+    Unplaced,
+    session_target,
+)
 from ..fields import month_of
 from ..paths import display_text
+from ..registry import UnknownForm, get_form
 from . import sandbox
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 
@@ -136,19 +152,51 @@ def _by_date(document: ArchiveDocument) -> tuple[dt.date, str]:
 
 
 class DocView:
-    """A document as profile expressions see it: its fields as attributes, plus date and path."""
+    """A document as profile expressions see it: its fields as attributes, plus date, form,
+    path and subject.
+
+    A field the document does not tell (a scan) is an `archive.Unknown`; an empty field of a
+    generated document is None; a name that is not a field of the form raises `NoSuchField`,
+    which the engine reports as the profile's mistake.
+    """
 
     def __init__(self, document: ArchiveDocument) -> None:
         self._document = document
-        self.date = document.date
         self.form = document.form_id
         self.path = str(document.path)
         self.subject = document.subject_id
 
+    @property
+    def date(self) -> Any:
+        return self._document.view_date()
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self._document.fact(name)
+        return self._document.view_fact(name)
+
+    def __str__(self) -> str:
+        return display_text(self._document.path.name)
+
+
+def _known(*values: Any) -> None:
+    """Raise the UnknownFact of the first unknown value among `values`."""
+    for value in values:
+        if isinstance(value, Unknown):
+            raise value.error()
+
+
+def _strict(function: Any) -> Any:
+    """`function`, refusing unknown arguments with their UnknownFact (not a TypeError, which
+    would read as an empty fact)."""
+
+    def checked(*args: Any) -> Any:
+        _known(*args)
+        return function(*args)
+
+    checked.__name__ = getattr(function, "__name__", "helper")
+    checked.__doc__ = function.__doc__
+    return checked
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -204,6 +252,15 @@ class StaffRegister:
         return (on - began).days / 365.25
 
 
+def _form(form_id: Any) -> Any:
+    """The form a helper's argument names; raises NoSuchField for one that does not exist."""
+    _known(form_id)
+    try:
+        return get_form(str(form_id))
+    except UnknownForm:
+        raise NoSuchField(str(form_id), "") from None
+
+
 class CheckContext:
     """Everything needed to evaluate one subject's rules."""
 
@@ -216,12 +273,19 @@ class CheckContext:
         self.staff = staff
 
     def _docs(self, forms: tuple[str, ...], scope: str = "subject") -> list[DocView]:
+        for form_id in forms:
+            _form(form_id)
         pool = self.subject.documents if scope == "subject" else self.archive
         return [DocView(d) for d in sorted(pool, key=_by_date) if d.form_id in forms]
 
     def variables(self) -> dict[str, Any]:
-        def dated(*forms: str) -> list[dt.date]:
-            return [d.date for d in self._docs(forms) if d.date is not None]
+        def extreme(pick: Any, forms: tuple[str, ...]) -> Any:
+            views = self._docs(forms)
+            for view in views:
+                if not view._document.date_known:  # a scan named without a date
+                    return view.date
+            dates = [v._document.date for v in views if v._document.date is not None]
+            return pick(dates, default=None)
 
         def first(*forms: str) -> DocView | None:
             found = self._docs(forms)
@@ -232,34 +296,49 @@ class CheckContext:
             return found[-1] if found else None
 
         def fact(form: str, name: str) -> Any:
+            """The first non-empty value of field `name` among the subject's documents of
+            `form`; an Unknown when none gives it but a scan might."""
+            model = _form(form)
+            _known(name)
             if not isinstance(name, str) or name.startswith("_"):
                 return None  # a field name, never DocView's internals (the sandbox's rule)
-            for document in self._docs((form,)):
+            if name not in model.model_fields and name not in ("date", "form", "path", "subject"):
+                raise NoSuchField(model.form_id, name)
+            unknown = None
+            for document in self._docs((model.form_id,)):
                 value = getattr(document, name)
-                if value not in (None, "", []):
+                if isinstance(value, Unknown):
+                    unknown = unknown or value
+                elif value is not None and not (isinstance(value, (str, list)) and not value):
                     return value
-            return None
+            return unknown
+
+        def worker_years(name: Any, on: Any) -> float | None:
+            if not self.staff.started:
+                return None  # no staff register: the rule cannot apply, whatever the facts
+            _known(name, on)
+            return self.staff.years(name, on)
 
         all_dates = [d.date for d in self.subject.documents if d.date is not None]
         all_dates += self.subject.related_dates
         return {
             "as_of": self.as_of,
             "subject": self.subject.id,
-            "days": lambda n: dt.timedelta(days=n),
-            "add_months": add_months,
+            "days": _strict(lambda n: dt.timedelta(days=n)),
+            "add_months": _strict(add_months),
             "has": lambda *forms: bool(self._docs(forms)),
             "docs": lambda *forms: self._docs(forms),
             "first": first,
             "last": last,
-            "first_date": lambda *forms: min(dated(*forms), default=None),
-            "last_date": lambda *forms: max(dated(*forms), default=None),
+            "first_date": lambda *forms: extreme(min, forms),
+            "last_date": lambda *forms: extreme(max, forms),
             "fact": fact,
             "count": lambda *forms: len(self._docs(forms)),
             "start": min(all_dates, default=None),
-            "months_between": months_between,
-            "years_between": years_between,
-            "worker_years": self.staff.years,
-            "month_of": month_of,
+            "months_between": _strict(months_between),
+            "years_between": _strict(years_between),
+            "worker_years": worker_years,
+            "month_of": _strict(month_of),
         }
 
 
@@ -271,7 +350,9 @@ def _evaluate(expression: str, variables: dict[str, Any], line: int, source: str
     """The value of one profile expression for one subject (and item, and document).
 
     A fact the expression needs but the documents lack (None + days(7)) gives None: the rule
-    cannot apply yet. Anything that is the profile's own fault — an unknown name, a refused
+    cannot apply yet. A fact the archive does not tell (a scan's) raises `UnknownFact`, for
+    the caller to report as 无法核实. Anything that is the profile's own fault — an unknown
+    name, a field the form does not have, an attribute its value does not have, a refused
     operation, a result past the sandbox's bounds — raises ProfileError naming file and line.
     """
     where = f"{source} 第 {line} 行" if line else source
@@ -280,9 +361,15 @@ def _evaluate(expression: str, variables: dict[str, Any], line: int, source: str
         return ProfileError(f"{where}：{reason}：{_shown(expression)}")
 
     try:
-        return sandbox.evaluate(sandbox.compile_expression(expression), variables)
-    except sandbox.MissingFact:
-        return None  # fact('case_closing', 'closing_reason').value when the scan has no data
+        result = sandbox.evaluate(sandbox.compile_expression(expression), variables)
+    except UnknownFact:
+        raise
+    except NoSuchField as exc:
+        raise fail(f"表达式用了不存在的名称（{exc.message()}）") from None
+    except sandbox.MissingFact as exc:
+        if _of_nothing(exc):
+            return None  # fact('case_closing', 'closing_reason').value when the form is absent
+        raise fail(f"表达式用了不存在的属性（{exc.message}）") from None
     except UndefinedError as exc:
         raise fail(f"表达式用了未定义的名称或属性（{exc.message}）") from None
     except SecurityError as exc:
@@ -301,6 +388,16 @@ def _evaluate(expression: str, variables: dict[str, Any], line: int, source: str
     except (TypeError, AttributeError, ValueError, LookupError, ArithmeticError):
         # A fact the expression needs is absent (None + days(7)): the rule cannot apply yet.
         return None
+    if isinstance(result, Unknown):
+        raise result.error()
+    return result
+
+
+def _of_nothing(exc: UndefinedError) -> bool:
+    """Whether a missing attribute or item was asked of nothing (None.value, a list's tenth
+    element) — an absent fact — rather than of a value that has no such attribute (a typo)."""
+    message = str(exc.message or "")
+    return message.startswith("'None' has no") or " has no element " in message
 
 
 def _items_of(value: Any, line: int, source: str, expression: str) -> list[Any]:
@@ -359,7 +456,29 @@ def group_subjects(documents: list[ArchiveDocument]) -> dict[tuple[str, str], Su
         if document.subject_type == "service_point" and month is not None:
             # A monthly report covers its month, which may begin before the report's own date.
             subjects[key].related_dates.append(month)
+    for subject in subjects.values():
+        _share_service_point(subject)
     return subjects
+
+
+def _share_service_point(subject: Subject) -> None:
+    """A case, group or activity is served by one service point: a scan of one of its forms
+    that has a 服务点 field takes the service point its other documents agree on."""
+    if subject.type == "service_point":
+        return
+    named = {
+        str(d.fact("service_point")) for d in subject.documents if d.fact("service_point")
+    }
+    if len(named) != 1:
+        return  # none known, or documents that disagree: each keeps what it says
+    (point,) = named
+    for document in subject.documents:
+        if (
+            document.record is None
+            and "service_point" in document.model.model_fields
+            and not document.knows("service_point")
+        ):
+            document.data["service_point"] = point
 
 
 @dataclass
@@ -368,18 +487,24 @@ class CheckResult:
     unplaced: list[Unplaced]
     subjects: int
     documents: int
+    # Files the scan left out on purpose: Office lock files (~$…) and hidden files and folders.
+    ignored: int = 0
+    ignored_paths: list[Path] = field(default_factory=list)
 
 
 def evaluate_subject(rules: SubjectRules, context: CheckContext, profile: Profile) -> list[Finding]:
     subject = context.subject
     variables = context.variables()
-    closed = (
-        bool(_evaluate(rules.closed_when, variables, rules.line, profile.source))
-        if rules.closed_when
-        else False
-    )
+    closed: Any = False
+    is_open: Any = True
+    if rules.closed_when:
+        try:
+            closed = bool(_evaluate(rules.closed_when, variables, rules.line, profile.source))
+            is_open = not closed
+        except UnknownFact as exc:  # whether it is closed depends on a scan's fact
+            closed = is_open = Unknown(exc)
     variables["closed"] = closed
-    variables["is_open"] = not closed
+    variables["is_open"] = is_open
     base = {
         "subject_type": subject.type,
         "subject_id": subject.id,
@@ -410,6 +535,25 @@ def _name_of(subject: Subject) -> str:
     return ""
 
 
+def _session_label(document: ArchiveDocument, number: int) -> str:
+    return f"第{number}節" if document.model.script == "hant" else f"第{number}节"
+
+
+def _about_sessions(fact: UnknownFact) -> bool:
+    target = session_target(get_form(fact.form_id))
+    return (target is not None and target[0] == fact.field) or any(
+        mark in fact.label for mark in ("节", "節")
+    )
+
+
+def _joined(messages: list[str]) -> str:
+    unique: list[str] = []
+    for message in messages:
+        if message and message not in unique:
+            unique.append(message)
+    return "；".join(unique)
+
+
 def _evaluate_requirement(
     requirement: Requirement,
     step: str,
@@ -425,66 +569,156 @@ def _evaluate_requirement(
             else None
         )
 
-    items: list[Any] = [None]
-    if requirement.for_each:
-        items = _items_of(
-            run(requirement.for_each, {}), requirement.line, profile.source, requirement.for_each
-        )
-    findings = []
-    for item in items:
-        scope = {"item": item}
-        if requirement.when and not run(requirement.when, scope):
-            continue
-        label = requirement.label
-        item_text = ""
-        if item is not None:
-            item_text = _label_text(run(requirement.item_label, scope) or item)
-            label = f"{label}（{item_text}）"
-        candidates = context._docs(requirement.forms, requirement.scope)
-        if requirement.match:
-            candidates = [d for d in candidates if run(requirement.match, {**scope, "doc": d})]
-        due = run(requirement.due, scope)
+    def attempt(expression: str | None, extra: dict[str, Any]) -> tuple[Any, UnknownFact | None]:
+        """The expression's value, or the fact it needs and the archive does not tell."""
+        try:
+            return run(expression, extra), None
+        except UnknownFact as exc:
+            return None, exc
+
+    def judge(
+        scope: dict[str, Any], item_text: str, candidates: list[DocView], use_match: bool = True
+    ) -> list[Finding]:
+        """The finding(s) of the requirement for one item (or for the subject)."""
+        when_unknown = None
+        if requirement.when:
+            wanted, when_unknown = attempt(requirement.when, scope)
+            if when_unknown is None and not wanted:
+                return []
+        known: list[DocView] = []
+        unsure: list[tuple[DocView, UnknownFact]] = []
+        for candidate in candidates:
+            if requirement.match and use_match:
+                belongs, problem = attempt(requirement.match, {**scope, "doc": candidate})
+                if problem is not None:
+                    unsure.append((candidate, problem))
+                    continue
+                if not belongs:
+                    continue
+            known.append(candidate)
+        due, due_unknown = attempt(requirement.due, scope)
         due = due.date() if isinstance(due, dt.datetime) else due
         due = due if isinstance(due, dt.date) else None
         common = {
             **base,
             "step": step,
-            "requirement": label,
+            "requirement": f"{requirement.label}（{item_text}）" if item_text else requirement.label,
             "forms": requirement.forms,
             "due": due,
-            "series": requirement.label if item is not None else "",
+            "series": requirement.label if item_text else "",
             "item": item_text,
         }
 
-        def make(status: FindingStatus, _common: dict[str, Any] = common, **details: Any) -> Finding:
-            return Finding(**_common, status=status, **details)
+        def make(status: FindingStatus, **details: Any) -> Finding:
+            return Finding(**common, status=status, **details)
 
         if requirement.forbid:
-            for document in candidates:
-                findings.append(make(INVALID, document=document.path, message=requirement.invalid))
-            continue
-        if not candidates:
+            found = []
+            for document in known:
+                if when_unknown is not None:
+                    message = f"无法核实是否允许这份文档：{when_unknown.message()}"
+                    found.append(make(UNVERIFIED, document=document.path, message=message))
+                else:
+                    found.append(make(INVALID, document=document.path, message=requirement.invalid))
+            for document, problem in unsure:
+                message = f"无法核实这份文档是否属于此项：{problem.message()}"
+                found.append(make(UNVERIFIED, document=document.path, message=message))
+            return found
+        if not known:
+            if unsure:
+                names = "、".join(str(d) for d, _ in unsure[:3]) + ("等" if len(unsure) > 3 else "")
+                message = f"有 {len(unsure)} 份文档无法判断是否属于此项（{names}）：{unsure[0][1].message()}"
+                return [make(UNVERIFIED, document=unsure[0][0].path, message=message)]
+            if when_unknown is not None:
+                return [make(UNVERIFIED, message=f"无法核实是否需要此文档：{when_unknown.message()}")]
+            if due_unknown is not None:
+                message = f"文档不在，无法确定期限：{due_unknown.message()}"
+                return [make(UNVERIFIED, message=message)]
             if due is not None and context.as_of <= due:
-                findings.append(make(NOT_DUE, message=f"应于 {due.isoformat()} 前完成"))
-            else:
-                overdue = (context.as_of - due).days if due is not None else None
-                findings.append(make(MISSING, days_late=overdue, message=requirement.note))
-            continue
-        document = candidates[0]
-        common["document_date"] = document.date
-        if requirement.valid and not run(requirement.valid, {**scope, "doc": document}):
-            findings.append(make(INVALID, document=document.path, message=requirement.invalid))
-        elif due is not None and document.date is not None and document.date > due:
-            findings.append(
-                make(
-                    LATE,
-                    document=document.path,
-                    days_late=(document.date - due).days,
-                    message=f"应于 {due.isoformat()} 前完成，实际 {document.date.isoformat()}",
-                )
+                return [make(NOT_DUE, message=f"应于 {due.isoformat()} 前完成")]
+            overdue = (context.as_of - due).days if due is not None else None
+            return [make(MISSING, days_late=overdue, message=requirement.note)]
+        document = known[0]
+        own = document._document
+        common["document_date"] = own.date
+        valid, valid_unknown = (
+            attempt(requirement.valid, {**scope, "doc": document}) if requirement.valid else (True, None)
+        )
+        status, message, days_late = COMPLETE, "", None
+        unknown: UnknownFact | None = None
+        if valid_unknown is not None:
+            status, unknown, message = UNVERIFIED, valid_unknown, "文档在，无法核实是否符合要求"
+        elif not valid:
+            status, message = INVALID, requirement.invalid
+        elif due_unknown is not None:
+            status, unknown, message = UNVERIFIED, due_unknown, "文档在，无法核实是否按时"
+        elif due is not None and not own.date_known:
+            status, unknown = UNVERIFIED, UnknownFact(own.form_id, "date", own.path)
+            message = f"文档在，无法核实是否按时（应于 {due.isoformat()} 前完成）"
+        elif due is not None and own.date is not None and own.date > due:
+            status, days_late = LATE, (own.date - due).days
+            message = f"应于 {due.isoformat()} 前完成，实际 {own.date.isoformat()}"
+        if unknown is not None:
+            reasons = [when_unknown.message()] if when_unknown is not None else []
+            message = f"{message}：{_joined([*reasons, unknown.message()])}"
+        elif when_unknown is not None and status is not COMPLETE:
+            # Present, but whether this check applies at all depends on a fact nobody knows.
+            message = (
+                f"文档在，但无法核实是否需要这项检查：{when_unknown.message()}；如需要：{message}"
             )
-        else:
-            findings.append(make(COMPLETE, document=document.path))
+            status, days_late = UNVERIFIED, None
+        return [make(status, document=document.path, message=message, days_late=days_late)]
+
+    def unlisted(problem: UnknownFact) -> list[Finding]:
+        """`for_each` needs a fact nobody knows (the sessions of a scanned plan): one
+        UNVERIFIED finding for the list, and the documents that are there, checked as far
+        as they can be."""
+        what = "共有几节" if _about_sessions(problem) else "要检查哪几项"
+        found = [
+            Finding(
+                **base,
+                step=step,
+                requirement=requirement.label,
+                forms=requirement.forms,
+                status=UNVERIFIED,
+                message=f"无法确定{what}：{problem.message()}",
+                series=requirement.label,
+            )
+        ]
+        scope = {"item": Unknown(problem)}
+        for view in context._docs(requirement.forms, requirement.scope):
+            if requirement.match:
+                belongs, unsure = attempt(requirement.match, {**scope, "doc": view})
+                if unsure is None and not belongs:
+                    continue
+                if unsure is not None and requirement.scope != "subject":
+                    continue  # the whole archive's documents: only those known to be this one's
+            numbers = view._document.session_numbers()
+            labels = (
+                [_session_label(view._document, n) for n in numbers] if numbers else [str(view)]
+            )
+            for label in labels:
+                found.extend(judge(scope, _label_text(label), [view], use_match=False))
+        return found
+
+    items: list[Any] = [None]
+    if requirement.for_each:
+        value, problem = attempt(requirement.for_each, {})
+        if problem is not None:
+            return unlisted(problem)
+        items = _items_of(value, requirement.line, profile.source, requirement.for_each)
+    findings = []
+    for item in items:
+        scope = {"item": item}
+        item_text = ""
+        if item is not None:
+            shown, unknown_label = attempt(requirement.item_label, scope)
+            if unknown_label is not None:
+                shown = ""  # e.g. '第%d節' % item.session_number of a scan without 节次
+            item_text = _label_text(shown or ("？" if isinstance(item, Unknown) else item))
+        findings.extend(
+            judge(scope, item_text, context._docs(requirement.forms, requirement.scope))
+        )
     return findings
 
 
@@ -494,7 +728,15 @@ def run_check(
     unplaced: list[Unplaced],
     as_of: dt.date,
     staff: StaffRegister | None = None,
+    ignored: list[Path] | None = None,
 ) -> CheckResult:
+    """Every requirement of `profile` for every subject the documents make.
+
+    `ignored` are the paths the scan left out on purpose (`archive.ScanResult.ignored`); when
+    not given, those `archive.scan` attached to `unplaced` are taken.
+    """
+    if ignored is None:
+        ignored = list(getattr(unplaced, "ignored", []))
     staff = staff or StaffRegister()
     subjects = group_subjects(documents)
     findings: list[Finding] = []
@@ -506,6 +748,11 @@ def run_check(
             evaluate_subject(rules, CheckContext(subject, documents, as_of, staff), profile)
         )
     return CheckResult(
-        findings=findings, unplaced=unplaced, subjects=len(subjects), documents=len(documents)
+        findings=findings,
+        unplaced=list(unplaced),
+        subjects=len(subjects),
+        documents=len(documents),
+        ignored=len(ignored),
+        ignored_paths=list(ignored),
     )
 
