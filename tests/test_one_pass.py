@@ -439,3 +439,26 @@ def test_one_bad_cell_of_a_valid_example_gives_exactly_its_own_error(model, part
     # (a list of choices reports the bad item: loc ("services", 0))
     assert [tuple(e["loc"])[: len(where)] for e in errors] == [where], errors
     assert errors[0]["type"].startswith("lvye.") or errors[0]["type"] == "enum"
+
+
+def test_approval_chain_with_a_bad_opinion_still_orders_its_dates(tmp_path):
+    form = "eldercare_approval"
+    sheets = example_sheets(
+        form,
+        overrides={
+            "镇（街）社会事务办复审意见": "同\x0b意",  # bad text: its own error
+            "核准日期": "2024-05-15",  # before the town's date (2024-05-20): reported
+        },
+    )
+    sheets = {k: [[excel(v) for v in row] for row in rows] for k, rows in sheets.items()}
+    assert found(problems_of(tmp_path, form, sheets)) == {
+        ("镇（街）社会事务办复审意见", "control_char"),
+        ("核准日期", "date_order"),
+    }
+
+
+def excel(value: Any) -> Any:
+    """A control character as Excel stores it in a workbook."""
+    if isinstance(value, str):
+        return "".join(f"_x{ord(c):04X}_" if c in "\x0b\x00\x07" else c for c in value)
+    return value

@@ -130,7 +130,14 @@ class EldercareApproval(FormModel):
         for opinion, date, who in APPROVAL_CHAIN:
             if not checks.valid(opinion, date):
                 previous_done = None
-                previous_date = None if date in checks.failed else previous_date
+                if not checks.valid(date):
+                    previous_date = None
+                    continue
+                # Only the opinion failed: its date still has its place in the chain.
+                if previous_date is not None:
+                    checks.order(previous_date, date)
+                if getattr(self, date) is not None:
+                    previous_date = date
                 continue
             has_opinion, has_date = bool(getattr(self, opinion)), getattr(self, date) is not None
             checks.required_when(
