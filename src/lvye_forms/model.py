@@ -76,18 +76,6 @@ class _Failed:
         raise SkipRule(self.field)
 
 
-# What a rule body may raise when it meets a value of the wrong shape in a record that already
-# failed field validation (NameError: a variable set by a skipped statement); in a record whose
-# fields are all valid these are bugs and propagate.
-_PARTIAL_DATA_ERRORS = (
-    TypeError,
-    AttributeError,
-    ValueError,
-    ArithmeticError,
-    LookupError,
-    NameError,
-)
-
 RuleMethod = TypeVar("RuleMethod", bound=Callable[..., None])
 
 
@@ -130,7 +118,10 @@ class Checks:
             yield
         except SkipRule:
             pass
-        except _PARTIAL_DATA_ERRORS:
+        except Exception:
+            # A rule meeting a value of the wrong shape in a record that already failed (a
+            # NameError: a variable a skipped statement would have set): the field errors are
+            # what staff get. In a record whose fields are all valid this is a bug: it shows.
             if not self.failed:
                 raise
 
