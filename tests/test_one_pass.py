@@ -462,3 +462,33 @@ def excel(value: Any) -> Any:
     if isinstance(value, str):
         return "".join(f"_x{ord(c):04X}_" if c in "\x0b\x00\x07" else c for c in value)
     return value
+
+
+def test_every_check_of_the_catalog_runs_rule_by_rule():
+    # Each top-level statement of check() is one rule on partial records; that needs the
+    # source, and the source must compile to the very code that runs.
+    from lvye_forms.model import _CrossChecked, _rule_by_rule
+
+    all_forms()
+    methods = set()
+    pending = list(_CrossChecked.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("lvye_forms."):
+            methods.add(cls.check)
+    assert len(methods) > 40
+    assert all(_rule_by_rule(method) is not None for method in methods)
+
+
+def test_source_that_no_longer_matches_the_code_is_not_used():
+    from lvye_forms.model import _same_code
+
+    def one(checks):
+        checks.order("a", "b")
+
+    def other(checks):
+        checks.order("a", "c")
+
+    assert _same_code(one.__code__, one.__code__)
+    assert not _same_code(one.__code__, other.__code__)

@@ -9,10 +9,12 @@ fields typed ``list[SomePart]``, where ``SomePart`` derives from ``FormPart``.
 from __future__ import annotations
 
 import ast
+import copy
 import datetime as dt
 import functools
 import inspect
 import textwrap
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from decimal import Decimal
@@ -292,6 +294,10 @@ def _rewrite_check(check: Callable[..., Any]) -> Callable[..., Any] | None:
     definition = tree.body[0] if len(tree.body) == 1 else None
     if not isinstance(definition, ast.FunctionDef) or len(definition.args.args) < 2:
         return None
+    definition.decorator_list = []
+    # The source on disk must be the code that runs (it may have changed since the import).
+    if not _same_code(_compiled(copy.deepcopy(definition), check).__code__, code):
+        return None
     checks_name = definition.args.args[1].arg
 
     def as_rule(statement: ast.stmt) -> ast.stmt:
@@ -306,10 +312,15 @@ def _rewrite_check(check: Callable[..., Any]) -> Callable[..., Any] | None:
         wrapped = ast.With(items=[ast.withitem(context_expr=rule)], body=[statement])
         return ast.copy_location(wrapped, statement)
 
-    definition.decorator_list = []
     definition.body = [as_rule(statement) for statement in definition.body]
+    return _compiled(definition, check)
+
+
+def _compiled(definition: ast.FunctionDef, original: Callable[..., Any]) -> Callable[..., Any]:
+    """`definition` as a function with the globals and free variables of `original`."""
+    code = original.__code__
     # An enclosing function whose parameters are the original free variables (`__class__`
-    # for super(), closures), so the rewritten body sees the same names.
+    # for super(), closures), so the body sees the same names.
     arguments = ast.arguments(
         posonlyargs=[],
         args=[ast.arg(name) for name in code.co_freevars],
@@ -323,10 +334,26 @@ def _rewrite_check(check: Callable[..., Any]) -> Callable[..., Any] | None:
     ast.fix_missing_locations(module)
     ast.increment_lineno(module, code.co_firstlineno - 1)
     namespace: dict[str, Any] = {}
-    exec(compile(module, code.co_filename, "exec"), check.__globals__, namespace)
-    cells = [cell.cell_contents for cell in check.__closure__ or ()]
-    rewritten: Callable[..., Any] = namespace["__rules__"](*cells)
-    return rewritten
+    exec(compile(module, code.co_filename, "exec"), original.__globals__, namespace)
+    cells = [cell.cell_contents for cell in original.__closure__ or ()]
+    made: Callable[..., Any] = namespace["__rules__"](*cells)
+    return made
+
+
+def _same_code(made: types.CodeType, original: types.CodeType) -> bool:
+    """Same instructions, names and constants (positions aside)."""
+    if (made.co_code, made.co_names, made.co_varnames) != (
+        original.co_code,
+        original.co_names,
+        original.co_varnames,
+    ) or len(made.co_consts) != len(original.co_consts):
+        return False
+    return all(
+        _same_code(a, b)
+        if isinstance(a, types.CodeType) and isinstance(b, types.CodeType)
+        else a == b
+        for a, b in zip(made.co_consts, original.co_consts, strict=True)
+    )
 
 
 _FIELD_ADAPTERS: dict[tuple[type, str], TypeAdapter[Any]] = {}
