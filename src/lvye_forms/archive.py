@@ -156,12 +156,12 @@ class UnknownFact(Exception):
         """What is not known, of which document, and how to make it known (in Chinese)."""
         model = get_form(self.form_id)
         name = display_text(self.path.name)
-        if self.field == "date":
-            return (
-                f"不知道《{model.title}》（{name}）的日期：文件名中没有日期。请在文件名中加上日期"
-                "（如 …_20240304.pdf），或在文件登记表的「日期」列填写"
-            )
         label = self.label
+        if self.field == "date" or (self.field == model.date_field and self.part is None):
+            return (
+                f"不知道《{model.title}》的「{label}」（{name} 的文件名和登记表中都没有日期）。"
+                "请在文件名中加上日期（如 …_20240304.pdf），或在文件登记表的「日期」列填写"
+            )
         info = model.model_fields.get(self.field)
         listed = info is not None and _part_model(info.annotation) is not None
         how = f"请放入 lvye-forms 生成的《{model.title}》"
@@ -943,9 +943,8 @@ def _choice_of(annotation: Any, value: Any) -> Any:
             found = [
                 label
                 for label in labels
-                if re.sub(r"\s+", "", label).startswith(text + " ")
+                if label.split()[0] == text  # the number of “4 出现新的要求…”
                 or (len(text) >= 2 and text in re.sub(r"\s+", "", label))
-                or re.sub(r"\s+", "", label).split(" ")[0] == text
             ]
             if len(found) == 1:
                 return found[0]
