@@ -289,6 +289,32 @@ def test_closed_when_on_an_unknown_fact(tmp_path):
     assert finding.status.value == "unverified" and "「结案原因」" in finding.message
 
 
+def test_an_unknown_fact_that_cannot_change_the_answer_does_not_matter(tmp_path):
+    """Volunteers took part in session 3 (generated record): whether they did in session 1
+    (a scan) does not change that the sign-in sheet is needed."""
+    folder = tmp_path / "小组"
+    put(folder, "group_plan")
+    put(folder, "group_attendance")
+    put(folder, "group_session_record")  # session 3, two volunteers
+    scanned(folder, f"{GROUP}_小组集会记录表_20240406_第1节.pdf")
+    report = check(tmp_path, as_of=dt.date(2024, 5, 1))
+    assert one(report, GROUP, "《义工报名签到表》")["status"] == "missing"
+    # With the scan alone, it does.
+    (folder / next(p.name for p in folder.iterdir() if p.name.startswith("小组集会记录表"))).unlink()
+    report = check(tmp_path, as_of=dt.date(2024, 5, 1))
+    signin = one(report, GROUP, "《义工报名签到表》")
+    assert signin["status"] == "unverified" and "「义工人数」" in signin["message"]
+
+
+@pytest.mark.parametrize("test", ["doc.service_point is not none", "doc.service_point is defined",
+                                  "not doc.service_point"])
+def test_whether_an_unknown_fact_is_empty_is_unknown(tmp_path, test):
+    scanned(tmp_path, f"{CASE}_case_consent_20240304.pdf")
+    documents = scan_archive(tmp_path).documents
+    (finding,) = run_check(_profile(valid=test), documents, [], AS_OF).findings
+    assert finding.status.value == "unverified" and "「服务点」" in finding.message
+
+
 # --- 2. file names and every file listed -------------------------------------------------
 
 

@@ -29,10 +29,12 @@ import json
 import os
 import re
 import stat
+import threading
 import typing
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePath
@@ -141,12 +143,26 @@ class UnknownFact(Exception):
     `message()`.
     """
 
-    def __init__(self, form_id: str, field: str, path: Path, part: str | None = None) -> None:
+    def __init__(
+        self,
+        form_id: str,
+        field: str,
+        path: Path,
+        part: str | None = None,
+        key: tuple[str, str, str, str | None] | None = None,
+    ) -> None:
         super().__init__(form_id, field, str(path), part)
         self.form_id = form_id
         self.field = field
         self.path = path
         self.part = part
+        self._key = key
+
+    @property
+    def key(self) -> tuple[str, str, str, str | None]:
+        """Which unknown value raised this: the same for every use of one fact of one
+        document (or of one value computed from it, see `Unknown`)."""
+        return self._key or (self.form_id, self.field, str(self.path), self.part)
 
     @property
     def label(self) -> str:
@@ -192,22 +208,59 @@ class NoSuchField(Exception):
         )
 
 
+class _Assumptions(threading.local):
+    truth: dict[tuple[str, str, str, str | None], bool] = {}
+
+
+_assumptions = _Assumptions()
+
+
+@contextmanager
+def assuming(truth: dict[tuple[str, str, str, str | None], bool]) -> Iterator[None]:
+    """Within the block, the unknown facts named by `truth` (`UnknownFact.key`) have the
+    given truth value — and only that: comparing them, or reading them, still raises.
+
+    The checker tries both truth values of an unknown fact a condition tests (``a or b``,
+    ``selectattr('volunteers')``): when every case gives the same answer, the fact does not
+    matter and the answer is known.
+    """
+    previous = _assumptions.truth
+    _assumptions.truth = {**previous, **truth}
+    try:
+        yield
+    finally:
+        _assumptions.truth = previous
+
+
 class Unknown:
     """A fact the archive does not give. Any use of it — truth value, comparison, arithmetic,
-    an attribute, iteration, text — raises `UnknownFact`; only ``is none`` cannot be caught
-    (it is not none: it is unknown)."""
+    an attribute, iteration, text, a test such as ``is none`` (see `engine`) — raises
+    `UnknownFact`, except its truth value while one is assumed (`assuming`)."""
 
-    __slots__ = ("fact",)
+    __slots__ = ("fact", "key", "negated")
 
-    def __init__(self, fact: UnknownFact) -> None:
+    def __init__(
+        self, fact: UnknownFact, key: tuple[str, str, str, str | None] | None = None,
+        negated: bool = False,
+    ) -> None:
         self.fact = fact
+        # What an assumed truth value is looked up by: the fact's own, or for a value computed
+        # from it (a subject being closed), a key of that value, `negated` for its opposite.
+        self.key = key or fact.key
+        self.negated = negated
 
     def error(self) -> UnknownFact:
         fact = self.fact
-        return UnknownFact(fact.form_id, fact.field, fact.path, fact.part)
+        return UnknownFact(fact.form_id, fact.field, fact.path, fact.part, self.key)
 
     def _raise(self, *args: Any, **kwargs: Any) -> Any:
         raise self.error()
+
+    def __bool__(self) -> bool:
+        truth = _assumptions.truth.get(self.key)
+        if truth is None:
+            raise self.error()
+        return truth != self.negated
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -217,7 +270,7 @@ class Unknown:
     def __repr__(self) -> str:
         return f"<unknown {self.fact.form_id}.{self.fact.field} of {self.fact.path.name}>"
 
-    __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _raise
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _raise
     __len__ = __iter__ = __contains__ = __getitem__ = __call__ = _raise
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _raise
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _raise

@@ -17,6 +17,8 @@ column or the generated document). The subject's other requirements are checked 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ from ..archive import (
     Unknown,
     UnknownFact,
     Unplaced,
+    assuming,
     session_target,
 )
 from ..fields import month_of
@@ -346,7 +349,9 @@ def _shown(expression: str) -> str:
     return expression if len(expression) <= 120 else expression[:120] + "…"
 
 
-def _evaluate(expression: str, variables: dict[str, Any], line: int, source: str) -> Any:
+def _evaluate(
+    expression: str, variables: dict[str, Any], line: int, source: str, *, unknown: bool = False
+) -> Any:
     """The value of one profile expression for one subject (and item, and document).
 
     A fact the expression needs but the documents lack (None + days(7)) gives None: the rule
@@ -388,9 +393,62 @@ def _evaluate(expression: str, variables: dict[str, Any], line: int, source: str
     except (TypeError, AttributeError, ValueError, LookupError, ArithmeticError):
         # A fact the expression needs is absent (None + days(7)): the rule cannot apply yet.
         return None
-    if isinstance(result, Unknown):
+    if isinstance(result, Unknown) and not unknown:
         raise result.error()
     return result
+
+
+MAX_ASSUMED = 3  # unknown facts whose truth values `_decide` tries in every combination
+
+
+def _decide(evaluate: Any) -> tuple[bool | None, UnknownFact | None]:
+    """The truth of a condition (`evaluate()` gives its value, Unknown allowed), or the fact
+    it needs and the archive does not tell.
+
+    A condition that tests an unknown fact only for its truth (``a or b``, ``selectattr``) may
+    not depend on it: every combination of truth values of up to MAX_ASSUMED such facts is
+    tried, and when all give the same answer, that is the answer. Anything else done with an
+    unknown fact (comparing it, reading its attributes) leaves the condition unknown.
+    """
+    try:
+        return bool(evaluate()), None
+    except UnknownFact as exc:
+        first = exc
+    keys = [first.key]
+    while True:
+        answers: set[bool] = set()
+        new = None
+        for values in itertools.product((True, False), repeat=len(keys)):
+            with assuming(dict(zip(keys, values, strict=True))):
+                try:
+                    answers.add(bool(evaluate()))
+                except UnknownFact as exc:
+                    if exc.key in keys:
+                        return None, first  # used for more than its truth value
+                    new = exc.key
+                    break
+        if new is None:
+            return (answers.pop(), None) if len(answers) == 1 else (None, first)
+        if len(keys) >= MAX_ASSUMED:
+            return None, first
+        keys.append(new)
+
+
+def _refuse_unknown(test: Any) -> Any:
+    """A jinja test (``is none``, ``is defined``…) that refuses an unknown fact: whether it is
+    none is exactly what is not known."""
+
+    @functools.wraps(test)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _known(*args, *kwargs.values())
+        return test(*args, **kwargs)
+
+    return checked
+
+
+if not getattr(sandbox.ENV, "_refuses_unknown", False):
+    sandbox.ENV.tests = {name: _refuse_unknown(test) for name, test in sandbox.ENV.tests.items()}
+    sandbox.ENV._refuses_unknown = True  # type: ignore[attr-defined]
 
 
 def _of_nothing(exc: UndefinedError) -> bool:
@@ -456,29 +514,7 @@ def group_subjects(documents: list[ArchiveDocument]) -> dict[tuple[str, str], Su
         if document.subject_type == "service_point" and month is not None:
             # A monthly report covers its month, which may begin before the report's own date.
             subjects[key].related_dates.append(month)
-    for subject in subjects.values():
-        _share_service_point(subject)
     return subjects
-
-
-def _share_service_point(subject: Subject) -> None:
-    """A case, group or activity is served by one service point: a scan of one of its forms
-    that has a 服务点 field takes the service point its other documents agree on."""
-    if subject.type == "service_point":
-        return
-    named = {
-        str(d.fact("service_point")) for d in subject.documents if d.fact("service_point")
-    }
-    if len(named) != 1:
-        return  # none known, or documents that disagree: each keeps what it says
-    (point,) = named
-    for document in subject.documents:
-        if (
-            document.record is None
-            and "service_point" in document.model.model_fields
-            and not document.knows("service_point")
-        ):
-            document.data["service_point"] = point
 
 
 @dataclass
@@ -498,11 +534,15 @@ def evaluate_subject(rules: SubjectRules, context: CheckContext, profile: Profil
     closed: Any = False
     is_open: Any = True
     if rules.closed_when:
-        try:
-            closed = bool(_evaluate(rules.closed_when, variables, rules.line, profile.source))
-            is_open = not closed
-        except UnknownFact as exc:  # whether it is closed depends on a scan's fact
-            closed = is_open = Unknown(exc)
+        when = rules.closed_when
+        decided, problem = _decide(
+            lambda: _evaluate(when, variables, rules.line, profile.source, unknown=True)
+        )
+        if problem is None:
+            closed, is_open = bool(decided), not decided
+        else:  # whether it is closed depends on a scan's fact
+            key = ("closed", subject.type, subject.id, None)
+            closed, is_open = Unknown(problem, key), Unknown(problem, key, negated=True)
     variables["closed"] = closed
     variables["is_open"] = is_open
     base = {
@@ -576,20 +616,27 @@ def _evaluate_requirement(
         except UnknownFact as exc:
             return None, exc
 
+    def decide(expression: str, extra: dict[str, Any]) -> tuple[bool | None, UnknownFact | None]:
+        """A condition's truth (see `_decide`), or the fact it needs."""
+        scope = {**variables, **extra}
+        return _decide(
+            lambda: _evaluate(expression, scope, requirement.line, profile.source, unknown=True)
+        )
+
     def judge(
         scope: dict[str, Any], item_text: str, candidates: list[DocView], use_match: bool = True
     ) -> list[Finding]:
         """The finding(s) of the requirement for one item (or for the subject)."""
         when_unknown = None
         if requirement.when:
-            wanted, when_unknown = attempt(requirement.when, scope)
+            wanted, when_unknown = decide(requirement.when, scope)
             if when_unknown is None and not wanted:
                 return []
         known: list[DocView] = []
         unsure: list[tuple[DocView, UnknownFact]] = []
         for candidate in candidates:
             if requirement.match and use_match:
-                belongs, problem = attempt(requirement.match, {**scope, "doc": candidate})
+                belongs, problem = decide(requirement.match, {**scope, "doc": candidate})
                 if problem is not None:
                     unsure.append((candidate, problem))
                     continue
@@ -642,7 +689,7 @@ def _evaluate_requirement(
         own = document._document
         common["document_date"] = own.date
         valid, valid_unknown = (
-            attempt(requirement.valid, {**scope, "doc": document}) if requirement.valid else (True, None)
+            decide(requirement.valid, {**scope, "doc": document}) if requirement.valid else (True, None)
         )
         status, message, days_late = COMPLETE, "", None
         unknown: UnknownFact | None = None
@@ -688,7 +735,7 @@ def _evaluate_requirement(
         scope = {"item": Unknown(problem)}
         for view in context._docs(requirement.forms, requirement.scope):
             if requirement.match:
-                belongs, unsure = attempt(requirement.match, {**scope, "doc": view})
+                belongs, unsure = decide(requirement.match, {**scope, "doc": view})
                 if unsure is None and not belongs:
                     continue
                 if unsure is not None and requirement.scope != "subject":
