@@ -408,6 +408,25 @@ def test_guangzhou_session_scans(tmp_path):
     assert result["《小組工作過程記錄表》（第2節）"] == "missing"  # 2024-04-27, a week is over
 
 
+def test_monthly_reports_by_the_month_in_their_name_or_register(tmp_path):
+    point = "东城街道主山社区社工站"
+    folder = tmp_path / "报表"
+    put(folder, "monthly_plan_summary", 0, month="2024-10", submitted_date="2024-10-03")
+    scanned(folder, f"{point}_月计划汇总表_20241104_2024年11月.pdf")
+    scanned(folder, f"{point}_社工情况统计表_20241104.pdf")  # which month: not said
+    report = check(tmp_path, as_of=dt.date(2024, 12, 3))
+    plans = statuses(report, point)
+    assert plans["《月计划汇总表》（2024年11月）"] == "complete"
+    assert plans["《月计划汇总表》（2024年10月）"] == "complete"
+    statistics = one(report, point, "《社工情况统计表》（2024年10月）")
+    assert statistics["status"] == "unverified" and "「月份」" in statistics["message"]
+    register(tmp_path, [[f"报表/{point}_社工情况统计表_20241104.pdf", point, "社工情况统计表",
+                         "2024-11-04", None, None, "2024-10"]], extra=("月份",))
+    report = check(tmp_path, as_of=dt.date(2024, 12, 3))
+    assert one(report, point, "《社工情况统计表》（2024年10月）")["status"] == "complete"
+    assert one(report, point, "《社工情况统计表》（2024年11月）")["status"] == "not_due"
+
+
 def test_leya_registration_scan_is_found_by_its_group(tmp_path):
     folder = tmp_path / "小组"
     put(folder, "group_plan")

@@ -107,8 +107,9 @@ def _part_model(annotation: Any) -> type[FormPart] | None:
 
 def field_label(model: type[FormModel], name: str, part: str | None = None) -> str:
     """The Chinese label of a field (``具体活动计划·日期`` for a field of a list part)."""
-    if name == "date":
-        return "日期"
+    if name == "date":  # the document's date: its form's date field
+        date_info = model.model_fields.get(model.date_field or "")
+        return (date_info.title if date_info is not None else None) or "日期"
     info = model.model_fields.get(name)
     label = (info.title if info is not None and info.title else None) or name
     part_model = _part_model(info.annotation) if info is not None else None
@@ -184,7 +185,7 @@ class UnknownFact(Exception):
         target = session_target(model)
         if not listed:
             how = f"请在文件登记表中为该文件加一列「{label}」填写，或放入 lvye-forms 生成的《{model.title}》"
-        elif target is not None and target[0] == self.field:
+        elif target is not None and target[0] == self.field and self.part in (None, target[1]):
             how += "，或在文件登记表的「节次」列填写（如 1-4）"
         return f"不知道《{model.title}》的「{label}」（{name} 是扫描件或登记的文件，没有这项数据）。{how}"
 
@@ -619,6 +620,17 @@ _SESSION_TOKEN = re.compile(
     re.IGNORECASE,
 )
 MAX_SESSION = 999
+# 2024年10月, 2024-10: the month a monthly report or log is for (a field titled 月份).
+_MONTH_LIKE = re.compile(r"^(\d{4})(?:年(\d{1,2})月份?|-(\d{1,2}))$")
+MONTH_LABELS = ("月份",)
+
+
+def month_field(model: type[FormModel]) -> str | None:
+    """The field of a monthly form that says which month it is for (月份), or None."""
+    for name, info in model.model_fields.items():
+        if info.title in MONTH_LABELS:
+            return name
+    return None
 
 
 def _small_number(text: str) -> int | None:
@@ -668,6 +680,7 @@ class NameParts:
     subject: str
     date: dt.date | None = None
     sessions: list[int] | None = None
+    month: str | None = None  # 2024-10, from a part 2024年10月 of a monthly form's name
     problem: str = ""  # why the name cannot be used (an impossible date…), or ""
 
 
@@ -678,7 +691,7 @@ def parse_file_name(path: Path) -> NameParts | None:
     The form is given by id (which may hold underscores: case_consent) or Chinese title; the
     date is the first part after the form that looks like a date, and must exist (20241345 or
     2024-02-30 is a `problem`, not "no date"); a note 第1节 (第01节, 第一节, session1) gives the
-    session number. A name in a legacy encoding (GBK from a Windows zip) is read as
+    session number, and 2024年10月 (2024-10) the month of a monthly form. A name in a legacy encoding (GBK from a Windows zip) is read as
     `paths.display_text` shows it, so the subject id and form title come out as readable text.
     """
     parts = PurePath(display_text(path.name)).stem.split("_")
@@ -699,6 +712,14 @@ def parse_file_name(path: Path) -> NameParts | None:
                             "请改正文件名（如 20240304 或 2024-03-04）；该文件未计入"
                         )
                         return found
+                    continue
+                month = _MONTH_LIKE.match(token) if found.month is None else None
+                if month and month_field(model) is not None:
+                    number = int(month.group(2) or month.group(3))
+                    if not 1 <= number <= 12:
+                        found.problem = f"文件名中的月份“{token}”不存在；请写成 2024年10月 或 2024-10"
+                        return found
+                    found.month = f"{month.group(1)}-{number:02d}"
                     continue
                 numbers = session_numbers(token) if found.sessions is None else None
                 if numbers == []:
@@ -928,6 +949,9 @@ def _from_name(path: Path, parsed: NameParts, source: str = "filename") -> Archi
             f"文件名中写了 {len(sessions)} 个节次，但一份《{model.title}》只记一节；请分开存放",
         )
     facts = scan_facts(model, parsed.subject, parsed.date, sessions, path)
+    month = month_field(model)
+    if parsed.month and month is not None:
+        facts[month] = parsed.month
     return ArchiveDocument(
         path, model.form_id, model.subject_type, parsed.subject, parsed.date, source, facts
     )
@@ -1076,6 +1100,9 @@ def _register_entry(
         else:
             sessions = numbers
     facts = scan_facts(model, subject, date, sessions, target)
+    month = month_field(model)
+    if same and named is not None and named.month and month is not None:
+        facts[month] = named.month
     for column, given in values.items():
         if column in _REGISTER_OWN or column in _SESSION_COLUMNS or is_empty(given):
             continue
