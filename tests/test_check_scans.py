@@ -59,7 +59,7 @@ def scanned(folder: Path, name: str) -> Path:
 def register(root: Path, rows: list[list], extra: tuple[str, ...] = ()) -> Path:
     """The register `lvye-forms sheet register` writes, with `extra` fact columns and rows."""
     path = root / "文件登记.xlsx"
-    api.write_register_workbook(path)
+    api.write_register_workbook(path, overwrite=True)
     workbook = load_workbook(path)
     sheet = workbook["文件登记"]
     headers = [c.value for c in sheet[1]]
@@ -178,6 +178,16 @@ def test_leya_exit_application_scan_leaves_the_referral_unverified(tmp_path):
     assert "《退出服务申请书》" in referral["message"] and "「需要转介」" in referral["message"]
     assert one(report, CASE, "《个案结束评估表》")["status"] == "missing"  # still checked
     assert one(report, CASE, "《退出服务申请书》")["status"] == "complete"
+    # 需要转介 否 alone leaves the reason to tell; with the reason, the answer is known.
+    name = f"个案/{CASE}_退出服务申请书_20240702.pdf"
+    register(tmp_path, [[name, CASE, "exit_application", None, None, None, "否"]], extra=("需要转介",))
+    referral = one(check(tmp_path, "leya"), CASE, "《个案转介表》")
+    assert referral["status"] == "unverified" and "「退出原因」" in referral["message"]
+    register(tmp_path, [[name, CASE, "exit_application", None, None, None, "否", "自愿放弃"]],
+             extra=("需要转介", "退出原因"))
+    assert found(check(tmp_path, "leya"), CASE, "《个案转介表》") == []
+    register(tmp_path, [[name, CASE, "exit_application", None, None, None, "是"]], extra=("需要转介",))
+    assert one(check(tmp_path, "leya"), CASE, "《个案转介表》")["status"] == "missing"
 
 
 def test_a_complete_case_with_a_scanned_consent_is_not_invalid(tmp_path):
@@ -525,6 +535,15 @@ def test_unknown_names_at_run_time_are_profile_errors(tmp_path, requirement):
     documents = scan_archive(tmp_path).documents
     with pytest.raises(ProfileError, match=r"mine\.yaml 第 12 行"):
         run_check(_profile(**requirement), documents, [], AS_OF, StaffRegister())
+
+
+def test_absent_documents_give_none_not_an_error(tmp_path):
+    put(tmp_path, "case_consent")
+    documents = scan_archive(tmp_path).documents
+    for expression in ("(docs('case_plan')|first).plan_date", "docs('case_plan')[0].plan_date",
+                       "fact('case_plan', 'plan_date').year"):
+        result = run_check(_profile(due=expression), documents, [], AS_OF)
+        assert [(f.status.value, f.due) for f in result.findings] == [("complete", None)]
 
 
 def test_an_empty_field_stays_none(tmp_path):

@@ -376,6 +376,8 @@ def _evaluate(
             return None  # fact('case_closing', 'closing_reason').value when the form is absent
         raise fail(f"表达式用了不存在的属性（{exc.message}）") from None
     except UndefinedError as exc:
+        if "sequence was empty" in str(exc.message or ""):
+            return None  # (docs('case_plan')|first).date when there is no plan: an absent fact
         raise fail(f"表达式用了未定义的名称或属性（{exc.message}）") from None
     except SecurityError as exc:
         raise fail(f"表达式做了不允许的操作（{exc}）") from None
