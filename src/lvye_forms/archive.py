@@ -463,6 +463,7 @@ class ScanResult:
     documents: list[ArchiveDocument]
     unplaced: list[Unplaced]
     ignored: list[Path]
+    registers: list[Path] = field(default_factory=list)  # the register workbooks read
 
 
 def _ignored(path: Path) -> bool:
@@ -1235,7 +1236,7 @@ def scan_archive(root: Path, register: Path | None = None) -> ScanResult:
         else:
             reason = "登记表中列出的文件不存在"
         unplaced.append(Unplaced(missing.path, UNREADABLE, reason))
-    return ScanResult(documents, unplaced, ignored)
+    return ScanResult(documents, unplaced, ignored, registers)
 
 
 def scan(root: Path, register: Path | None = None) -> tuple[list[ArchiveDocument], list[Unplaced]]:
