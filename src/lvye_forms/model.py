@@ -8,15 +8,10 @@ fields typed ``list[SomePart]``, where ``SomePart`` derives from ``FormPart``.
 
 from __future__ import annotations
 
-import ast
-import copy
 import datetime as dt
 import functools
-import inspect
-import textwrap
-import types
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -99,10 +94,11 @@ class Checks:
 
     The rules also run when some fields failed their own validation (`failed`): then those
     fields hold a stand-in that ends any rule using them, so staff get every field error and
-    every rule whose inputs are valid in one run. Each top-level statement of `check()` then
-    runs as a rule of its own (see `_rule_by_rule`); a rule inside a loop, or any rule when
-    the source is not available, goes inside ``with checks.rule():`` so that one skipped rule
-    does not end the others.
+    every rule whose inputs are valid in one run. The methods here (order, required_when's
+    field, …) are rules of their own; any statement of `check()` that reads a field itself
+    (``self.x > 100``) goes inside ``with checks.rule():`` so that, when it meets a failed
+    field, it alone is skipped and the rules after it still run (a test enforces this for
+    every form).
     """
 
     def __init__(
@@ -267,95 +263,6 @@ def _error_details(error: Any) -> InitErrorDetails:
     return details
 
 
-_RULE_BY_RULE: dict[Callable[..., Any], Callable[..., Any] | None] = {}
-
-
-def _rule_by_rule(check: Callable[..., Any]) -> Callable[..., Any] | None:
-    """`check` rewritten so that each top-level statement of its body runs as one rule
-    (inside ``with checks.rule():``), or None when its source cannot be read.
-
-    Used only on records with failed fields: a statement that needs a failed field (or a
-    variable a skipped statement would have set) is skipped, and the statements after it
-    still run. Valid records always run `check` itself.
-    """
-    if check in _RULE_BY_RULE:
-        return _RULE_BY_RULE[check]
-    rewritten = None
-    # No source (a frozen install, a function made at runtime): the rules run as one.
-    with suppress(OSError, TypeError, ValueError, SyntaxError):
-        rewritten = _rewrite_check(check)
-    _RULE_BY_RULE[check] = rewritten
-    return rewritten
-
-
-def _rewrite_check(check: Callable[..., Any]) -> Callable[..., Any] | None:
-    code = check.__code__
-    tree = ast.parse(textwrap.dedent(inspect.getsource(check)))
-    definition = tree.body[0] if len(tree.body) == 1 else None
-    if not isinstance(definition, ast.FunctionDef) or len(definition.args.args) < 2:
-        return None
-    definition.decorator_list = []
-    # The source on disk must be the code that runs (it may have changed since the import).
-    if not _same_code(_compiled(copy.deepcopy(definition), check).__code__, code):
-        return None
-    checks_name = definition.args.args[1].arg
-
-    def as_rule(statement: ast.stmt) -> ast.stmt:
-        keep = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass, ast.Global)
-        if isinstance(statement, keep) or (
-            isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-        ):
-            return statement
-        rule = ast.Call(
-            ast.Attribute(ast.Name(checks_name, ast.Load()), "rule", ast.Load()), [], []
-        )
-        wrapped = ast.With(items=[ast.withitem(context_expr=rule)], body=[statement])
-        return ast.copy_location(wrapped, statement)
-
-    definition.body = [as_rule(statement) for statement in definition.body]
-    return _compiled(definition, check)
-
-
-def _compiled(definition: ast.FunctionDef, original: Callable[..., Any]) -> Callable[..., Any]:
-    """`definition` as a function with the globals and free variables of `original`."""
-    code = original.__code__
-    # An enclosing function whose parameters are the original free variables (`__class__`
-    # for super(), closures), so the body sees the same names.
-    arguments = ast.arguments(
-        posonlyargs=[],
-        args=[ast.arg(name) for name in code.co_freevars],
-        kwonlyargs=[],
-        kw_defaults=[],
-        defaults=[],
-    )
-    give_back = ast.copy_location(ast.Return(ast.Name(definition.name, ast.Load())), definition)
-    enclosing = ast.FunctionDef("__rules__", arguments, [definition, give_back], [])
-    module = ast.Module(body=[ast.copy_location(enclosing, definition)], type_ignores=[])
-    ast.fix_missing_locations(module)
-    ast.increment_lineno(module, code.co_firstlineno - 1)
-    namespace: dict[str, Any] = {}
-    exec(compile(module, code.co_filename, "exec"), original.__globals__, namespace)
-    cells = [cell.cell_contents for cell in original.__closure__ or ()]
-    made: Callable[..., Any] = namespace["__rules__"](*cells)
-    return made
-
-
-def _same_code(made: types.CodeType, original: types.CodeType) -> bool:
-    """Same instructions, names and constants (positions aside)."""
-    if (made.co_code, made.co_names, made.co_varnames) != (
-        original.co_code,
-        original.co_names,
-        original.co_varnames,
-    ) or len(made.co_consts) != len(original.co_consts):
-        return False
-    return all(
-        _same_code(a, b)
-        if isinstance(a, types.CodeType) and isinstance(b, types.CodeType)
-        else a == b
-        for a, b in zip(made.co_consts, original.co_consts, strict=True)
-    )
-
-
 _FIELD_ADAPTERS: dict[tuple[type, str], TypeAdapter[Any]] = {}
 
 
@@ -423,7 +330,7 @@ class _CrossChecked(BaseModel):
         checks = Checks(
             partial, info, failed | {n for n, v in values.items() if isinstance(v, _Failed)}
         )
-        run = _rule_by_rule(type(partial).check) or type(partial).check
+        run = type(partial).check
         with checks.rule():
             run(partial, checks)
         return [e for e in checks.errors if not (e["loc"] and e["loc"][0] in checks.failed)]

@@ -88,11 +88,12 @@ class CaseConsent(FormModel):
         checks.order("client_birth_date", "intake_date")
         for signed in ("client_signed_date", "guardian_signed_date", "worker_signed_date"):
             checks.order("intake_date", signed)
-        checks.required_when(
-            "referrer",
-            self.application_route is ApplicationRoute.REFERRAL,
-            "申请形式为“公众人士或机构转介”，须填写转介人或机构",
-        )
+        with checks.rule():
+            checks.required_when(
+                "referrer",
+                self.application_route is ApplicationRoute.REFERRAL,
+                "申请形式为“公众人士或机构转介”，须填写转介人或机构",
+            )
         with checks.rule():
             if self.needs_guardian():
                 why = "服务对象缺乏行为能力" if self.lacks_capacity else "服务对象未满18岁"
@@ -204,17 +205,19 @@ class IntakeInquiry(FormModel):
     supervisor_date: Date | None = Field(None, title="督导审批日期")
 
     def check(self, checks: Checks) -> None:
-        checks.required_when(
-            "case_id", self.decision is InquiryDecision.ACCEPT, "决定接案跟进，须填写个案编号"
-        )
+        with checks.rule():
+            checks.required_when(
+                "case_id", self.decision is InquiryDecision.ACCEPT, "决定接案跟进，须填写个案编号"
+            )
         with checks.rule():
             refused = self.decision in (InquiryDecision.REFER, InquiryDecision.INELIGIBLE)
             checks.required_when(
                 "decision_reason", refused, "转介或不予受理时，须向申请人说明原因并记录"
             )
-        checks.required_when(
-            "referral_to", self.decision is InquiryDecision.REFER, "决定转介，须填写转介机构"
-        )
+        with checks.rule():
+            checks.required_when(
+                "referral_to", self.decision is InquiryDecision.REFER, "决定转介，须填写转介机构"
+            )
         checks.order("inquiry_date", "supervisor_date")
 
     examples = (

@@ -117,11 +117,13 @@ class ExitApplication(_CaseDocument):
     received_date: Date = Field(title="社工接收日期")
 
     def check(self, checks: Checks) -> None:
-        checks.required_when(
-            "reason_detail", self.reason is ExitReason.OTHER, "退出原因为“其他”，须说明"
-        )
-        for field in ("guardian_name", "guardian_consent"):
-            checks.required_when(field, self.lacks_capacity, "服务对象缺乏行为能力，须有监护人同意")
+        with checks.rule():
+            checks.required_when(
+                "reason_detail", self.reason is ExitReason.OTHER, "退出原因为“其他”，须说明"
+            )
+        with checks.rule():
+            for field in ("guardian_name", "guardian_consent"):
+                checks.required_when(field, self.lacks_capacity, "服务对象缺乏行为能力，须有监护人同意")
         checks.order("application_date", "received_date")
 
     examples = (
@@ -187,7 +189,8 @@ class TerminationNotice(_CaseDocument):
                     Code.CONDITIONAL,
                     reason="因行为构成危险而终止服务，须先与督导召开个案会议",
                 )
-        checks.required_when("referral_to", self.referral_offered, "提供转介，须填写转介机构")
+        with checks.rule():
+            checks.required_when("referral_to", self.referral_offered, "提供转介，须填写转介机构")
 
     examples = (
         {

@@ -119,11 +119,12 @@ class EldercareApproval(FormModel):
     def check(self, checks: Checks) -> None:
         checks.matches_id("id_number", "birth_date", "sex")
         checks.order("birth_date", "application_date")
-        checks.required_when(
-            "certificate_name",
-            self.entitlement is Entitlement.OTHER,
-            "补助类别为“其他”，须填写证明名称",
-        )
+        with checks.rule():
+            checks.required_when(
+                "certificate_name",
+                self.entitlement is Entitlement.OTHER,
+                "补助类别为“其他”，须填写证明名称",
+            )
         # None: not known, because a field of the level before failed its own validation.
         previous_date: str | None = "application_date"
         previous_done: bool | None = True
@@ -431,7 +432,8 @@ class CaregiverLog(FormModel):
 
     def check(self, checks: Checks) -> None:
         checks.at_least("visits", 1)
-        checks.dated_in_month("visits", "date", self.month)
+        with checks.rule():
+            checks.dated_in_month("visits", "date", self.month)
         with checks.rule():
             if self.visits and self.approved_date is not None:
                 last = max(v.date for v in self.visits)

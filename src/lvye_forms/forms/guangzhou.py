@@ -338,7 +338,8 @@ class GzCaseClosing(_GzCase):
 
     def check(self, checks: Checks) -> None:
         checks.order("intake_date", "closing_date")
-        checks.required_when("referral", self.referral_needed, "需要轉介，須填寫轉介安排")
+        with checks.rule():
+            checks.required_when("referral", self.referral_needed, "需要轉介，須填寫轉介安排")
 
     examples = (
         {

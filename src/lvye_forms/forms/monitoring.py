@@ -251,7 +251,8 @@ class VolunteerServiceRecord(_MonthlyTable):
 
     def check(self, checks: Checks) -> None:
         checks.at_least("services", 1)
-        checks.dated_in_month("services", "date", self.month)
+        with checks.rule():
+            checks.dated_in_month("services", "date", self.month)
 
     examples = (
         {
@@ -316,7 +317,8 @@ class CashJournal(_MonthlyTable):
 
     def check(self, checks: Checks) -> None:
         checks.at_least("entries", 1)
-        checks.dated_in_month("entries", "date", self.month)
+        with checks.rule():
+            checks.dated_in_month("entries", "date", self.month)
         with checks.rule():
             income = sum((e.income for e in self.entries), Decimal("0"))
             expense = sum((e.expense for e in self.entries), Decimal("0"))

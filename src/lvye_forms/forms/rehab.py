@@ -120,11 +120,12 @@ class RehabTraineeAssessment(FormModel):
             unmet = self.unmet_conditions()
             if self.decision is Admission.ADMIT and unmet:
                 checks.add("decision", Code.CONDITIONAL, reason="不符合录取条件：" + "；".join(unmet))
-        checks.required_when(
-            "refusal_reason",
-            self.decision is Admission.REFUSE,
-            "不予录取须写明原因，并向申请人说明",
-        )
+        with checks.rule():
+            checks.required_when(
+                "refusal_reason",
+                self.decision is Admission.REFUSE,
+                "不予录取须写明原因，并向申请人说明",
+            )
 
     def template_extras(self) -> dict[str, str]:
         unmet = self.unmet_conditions()
