@@ -234,6 +234,8 @@ def display_value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, int) and value.bit_length() > 4000:
+        return f"{value:.6e}"  # str() refuses ints of over 4300 digits
     return str(value)
 
 
