@@ -235,7 +235,8 @@ def display_value(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, int) and value.bit_length() > 4000:
-        return f"{value:.6e}"  # str() refuses ints of over 4300 digits
+        # str() refuses ints of over 4300 digits: show the size instead of the digits.
+        return f"（{len(hex(value)) * 6 // 5} 位左右的数字）"
     return str(value)
 
 
