@@ -383,3 +383,26 @@ def test_the_next_run_removes_leftovers_of_a_killed_run(tmp_path):
     assert run("render", consent_book(tmp_path), "-o", out, "--today", TODAY).exit_code == 0
     assert not leftover.exists() and someone_elses.exists()
     assert not [p for p in out.iterdir() if "李小明" in p.name and p.suffix == ".tmp"]
+
+
+@pytest.mark.parametrize("expression", ["'x' * 10**12", "range(10**9) | list", "().__class__"])
+def test_a_profile_the_sandbox_stops_is_a_profile_error_with_file_and_line(tmp_path, expression):
+    profile = tmp_path / "机构规则.yaml"
+    profile.write_text(
+        "name: mine\nsubjects:\n  case:\n    steps:\n      - id: a\n        requires:\n"
+        f"          - form: case_consent\n            when: \"{expression}\"\n",
+        encoding="utf-8",
+    )
+    archive = tmp_path / "档案"
+    archive.mkdir()
+    (archive / "x.docx").write_bytes(
+        api.render_record(
+            api.describe("case_consent").model.model_validate(
+                api.describe("case_consent").model.examples[0], context={"today": TODAY}
+            )
+        )
+    )
+    result = CliRunner().invoke(main, ["check", str(archive), "--profile", str(profile)])
+    assert result.exit_code == 2, result.output
+    assert "机构规则.yaml" in result.output and "第 7 行" in result.output
+    assert "Traceback" not in result.output
