@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .archive import Unplaced, scan
+from .archive import Unplaced, scan, scan_archive
 from .batch import ALL_FORMS, RenderRun, detect_forms
 from .check.engine import StaffRegister, run_check
 from .check.profile import load_profile
-from .check.service_points import add_service_point_sheet
+from .check.service_points import add_service_point_sheet, read_service_points
 from .fields import parse_date
 from .ingest.tables import read_tables
 from .ingest.workbook import all_forms_workbook, input_workbook, register_workbook
@@ -249,17 +249,39 @@ def check_archive(
     as_of: dt.date | None = None,
     staff: Path | None = None,
     register: Path | None = None,
+    service_points: Path | None = None,
+    since: dt.date | None = None,
 ) -> CheckReport:
     """Which subject under `archive` lacks which document, or missed which deadline.
 
-    `profile` is a shipped profile name or a YAML file; raises `check.profile.ProfileError`
-    for a bad one, and `ingest.tables.UnreadableFile` for an unreadable staff register.
+    `profile` is a shipped profile name or a YAML file. `register` lists scans and hand-made
+    files (registers inside the archive are read too); `service_points` is a workbook with a
+    服务点 sheet (type, contract date, reporting start; the archive's registers may hold one);
+    `since` is when service points without a registered start began reporting. Raises
+    `check.profile.ProfileError` for a bad profile and `ingest.tables.UnreadableFile` for an
+    unreadable staff register.
     """
     rules = load_profile(profile)
     staff_register = read_staff_register(staff) if staff else None
-    documents, unplaced = scan(archive, register)
+    scanned = scan_archive(archive, register)
+    point_sources = [*scanned.registers, *([service_points] if service_points else [])]
+    points = read_service_points(list(dict.fromkeys(point_sources)))
     as_of = as_of or dt.date.today()
-    result = run_check(rules, documents, unplaced, as_of, staff_register)
+    result = run_check(
+        rules,
+        scanned.documents,
+        scanned.unplaced,
+        as_of,
+        staff_register,
+        ignored=scanned.ignored,
+        service_points=points,
+        since=since,
+    )
     return CheckReport(
-        profile=rules.name, archive=archive, as_of=as_of, result=result, title=rules.title
+        profile=rules.name,
+        archive=archive,
+        as_of=as_of,
+        result=result,
+        title=rules.title,
+        register_problems=points.problems,
     )

@@ -393,6 +393,17 @@ def stats(
     help="文件登记表（扫描件、手写文件）；档案中的登记表会自动读取",
 )
 @click.option(
+    "--service-points",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="服务点登记表（类型、合同日期、报表起始日期）；档案中的登记表会自动读取",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="登记表中没有报表起始日期的服务点，从这天起检查月度报表",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["table", "json", "xlsx", "html"]),
@@ -414,6 +425,8 @@ def check(
     as_of: dt.datetime | None,
     staff: Path | None,
     register: Path | None,
+    service_points: Path | None,
+    since: dt.datetime | None,
     output_format: str,
     output: Path | None,
     overwrite: bool,
@@ -428,6 +441,7 @@ def check(
     Examples:
       lvye-forms check 档案/主山社工站
       lvye-forms check 档案 --profile naner --as-of 2024-12-31 --format xlsx -o 检查结果.xlsx
+      lvye-forms check 档案 --service-points 服务点登记.xlsx --format html -o 检查结果.html
     """
     if not archive.is_dir():
         raise click.UsageError(
@@ -450,6 +464,8 @@ def check(
             as_of=as_of.date() if as_of else None,
             staff=staff,
             register=register,
+            service_points=service_points,
+            since=since.date() if since else None,
         )
     except (ProfileError, UnreadableFile) as exc:
         raise click.UsageError(str(exc)) from None

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import i18n
-from .check.engine import PROBLEMS, STATUS_LABELS, CheckResult, Finding, FindingStatus
+from .check.engine import (
+    PROBLEMS,
+    STATUS_LABELS,
+    CheckResult,
+    Finding,
+    FindingStatus,
+    ServicePointUse,
+)
+from .check.service_points import RegisterProblem
 from .errors import Problem
 from .paths import display_path
 from .render.output import WriteStatus
@@ -290,6 +298,7 @@ class CheckReport:
     as_of: dt.date
     result: CheckResult
     title: str = ""
+    register_problems: list[RegisterProblem] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -306,6 +315,15 @@ class CheckReport:
     @property
     def unplaced(self) -> list[Unplaced]:
         return list(self.result.unplaced)
+
+    @property
+    def service_points(self) -> list[ServicePointUse]:
+        return list(self.result.service_points)
+
+    @property
+    def guessed_service_points(self) -> list[ServicePointUse]:
+        """Service points whose type or reporting start the check had to guess."""
+        return [use for use in self.result.service_points if use.guessed]
 
     def groups(self, findings: list[Finding] | None = None) -> list[FindingGroup]:
         """`findings` (default: all) by subject, with each series' runs of one status merged."""
@@ -447,7 +465,32 @@ class CheckReport:
             "by_form": self.by_form,
             "findings": [self.finding_dict(f) for f in self.findings],
             "unplaced": [self.unplaced_dict(u) for u in self.result.unplaced],
+            "ignored": self.result.ignored,
+            "service_points": [
+                {
+                    "name": use.point.name,
+                    "type": use.point.type,
+                    "type_guessed": use.point.guessed,
+                    "contract_date": _iso(use.point.contract_date),
+                    "reporting_start": _iso(use.start),
+                    "reporting_start_from": use.start_from or None,
+                }
+                for use in self.service_points
+            ],
+            "register_problems": [
+                {
+                    "file": display_path(p.path, self.archive),
+                    "row": p.row,
+                    "column": p.column,
+                    "reason": p.reason,
+                }
+                for p in self.register_problems
+            ],
         }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 # --- stats -------------------------------------------------------------------------------

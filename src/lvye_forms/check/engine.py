@@ -46,6 +46,7 @@ from ..paths import display_text
 from ..registry import UnknownForm, get_form
 from . import sandbox
 from .profile import Profile, ProfileError, Requirement, SubjectRules
+from .service_points import ServicePoint, ServicePointRegister
 
 
 class FindingStatus(str, Enum):
@@ -268,12 +269,57 @@ class CheckContext:
     """Everything needed to evaluate one subject's rules."""
 
     def __init__(
-        self, subject: Subject, archive: list[ArchiveDocument], as_of: dt.date, staff: StaffRegister
+        self,
+        subject: Subject,
+        archive: list[ArchiveDocument],
+        as_of: dt.date,
+        staff: StaffRegister,
+        service_points: ServicePointRegister | None = None,
+        since: dt.date | None = None,
     ) -> None:
         self.subject = subject
         self.archive = archive
         self.as_of = as_of
         self.staff = staff
+        self.service_points = service_points or ServicePointRegister()
+        self.since = since
+
+    def service_point(self) -> ServicePoint | None:
+        """The subject's service point: itself, or the one its documents name."""
+        if self.subject.type == "service_point":
+            name: Any = self.subject.id
+        else:
+            name = self.subject.first_fact("service_point")
+        if not isinstance(name, str) or not name.strip():
+            return None
+        return self.service_points.lookup(name)
+
+    def _unknown_service_point(self) -> Unknown | None:
+        for document in self.subject.documents:
+            if "service_point" in document.model.model_fields:
+                value = document.view_fact("service_point")
+                if isinstance(value, Unknown):
+                    return value
+        return None
+
+    def start(self) -> tuple[dt.date | None, str]:
+        """When the subject's obligations begin, and how that was decided.
+
+        A service point reports from its start in the service-point register, else from
+        `--since`, else (stated as a guess) from its oldest document. Other subjects start
+        with their oldest document.
+        """
+        dates = [d.date for d in self.subject.documents if d.date is not None]
+        dates += self.subject.related_dates
+        oldest = min(dates, default=None)
+        if self.subject.type != "service_point":
+            return oldest, "documents"
+        point = self.service_point()
+        if point is not None and point.reporting_start is not None:
+            return point.reporting_start, "register"
+        if self.since is not None:
+            return self.since, "since"
+        return oldest, "guessed"
 
     def _docs(self, forms: tuple[str, ...], scope: str = "subject") -> list[DocView]:
         for form_id in forms:
@@ -322,8 +368,9 @@ class CheckContext:
             _known(name, on)
             return self.staff.years(name, on)
 
-        all_dates = [d.date for d in self.subject.documents if d.date is not None]
-        all_dates += self.subject.related_dates
+        point = self.service_point()
+        # No document names the service point, but a scan might: its facts are unknown.
+        unknown_point = None if point else self._unknown_service_point()
         return {
             "as_of": self.as_of,
             "subject": self.subject.id,
@@ -337,7 +384,10 @@ class CheckContext:
             "last_date": lambda *forms: extreme(max, forms),
             "fact": fact,
             "count": lambda *forms: len(self._docs(forms)),
-            "start": min(all_dates, default=None),
+            "start": self.start()[0],
+            "service_type": point.type if point else unknown_point,
+            "contract_date": point.contract_date if point else unknown_point,
+            "reporting_start": point.reporting_start if point else unknown_point,
             "months_between": _strict(months_between),
             "years_between": _strict(years_between),
             "worker_years": worker_years,
@@ -520,6 +570,19 @@ def group_subjects(documents: list[ArchiveDocument]) -> dict[tuple[str, str], Su
 
 
 @dataclass
+class ServicePointUse:
+    """A service point the check relied on, and how its facts were decided."""
+
+    point: ServicePoint
+    start: dt.date | None = None  # when its monthly reporting starts, as the check took it
+    start_from: str = ""  # register | since | guessed (its oldest document) | "" (no reports)
+
+    @property
+    def guessed(self) -> bool:
+        return self.point.guessed or self.start_from == "guessed"
+
+
+@dataclass
 class CheckResult:
     findings: list[Finding]
     unplaced: list[Unplaced]
@@ -528,6 +591,7 @@ class CheckResult:
     # Files the scan left out on purpose: Office lock files (~$…) and hidden files and folders.
     ignored: int = 0
     ignored_paths: list[Path] = field(default_factory=list)
+    service_points: list[ServicePointUse] = field(default_factory=list)
 
 
 def evaluate_subject(rules: SubjectRules, context: CheckContext, profile: Profile) -> list[Finding]:
@@ -778,6 +842,8 @@ def run_check(
     as_of: dt.date,
     staff: StaffRegister | None = None,
     ignored: list[Path] | None = None,
+    service_points: ServicePointRegister | None = None,
+    since: dt.date | None = None,
 ) -> CheckResult:
     """Every requirement of `profile` for every subject the documents make.
 
@@ -787,16 +853,26 @@ def run_check(
     if ignored is None:
         ignored = list(getattr(unplaced, "ignored", []))
     staff = staff or StaffRegister()
+    service_points = service_points or ServicePointRegister()
     subjects = group_subjects(documents)
+    for point in service_points.points.values():
+        # A registered service point owes its reports even before any document names it.
+        subjects.setdefault(("service_point", point.name), Subject("service_point", point.name))
     findings: list[Finding] = []
+    used: dict[str, ServicePointUse] = {}
     for (kind, _), subject in sorted(subjects.items()):
         rules = profile.subjects.get(kind)
         if rules is None:
             continue
-        findings.extend(
-            evaluate_subject(rules, CheckContext(subject, documents, as_of, staff), profile)
-        )
+        context = CheckContext(subject, documents, as_of, staff, service_points, since)
+        findings.extend(evaluate_subject(rules, context, profile))
+        subject_point = context.service_point()
+        if subject_point is not None:
+            use = used.setdefault(subject_point.name, ServicePointUse(subject_point))
+            if subject.type == "service_point":
+                use.start, use.start_from = context.start()
     return CheckResult(
+        service_points=sorted(used.values(), key=lambda u: u.point.name),
         findings=findings,
         unplaced=list(unplaced),
         subjects=len(subjects),

@@ -13,6 +13,7 @@ from .. import i18n
 from ..check.engine import PROBLEMS
 from ..report import CheckReport
 from .as_json import masked, report_data
+from .as_text import Terminal
 from .as_xlsx import detail_columns
 
 
@@ -64,6 +65,7 @@ def check_to_html(
         columns=detail_columns()[:-1],
         timeline=timeline,
         due_soon=due_soon,
+        guesses=[shown(Terminal.service_point_guess(use)) for use in report.guessed_service_points],
         lang=i18n.current(),
         t=i18n.t,
         problem_statuses=[status.value for status in PROBLEMS],

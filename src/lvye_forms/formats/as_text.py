@@ -164,6 +164,25 @@ class Terminal:
             )
             + t("，", ", ").join(f"{label} {totals[s]}" for s, label in statuses.items())
         )
+        if report.result.ignored:
+            self.print(
+                t(
+                    f"未检查的文件 {report.result.ignored} 个（Office 临时文件“~$…”和隐藏文件）",
+                    f"{report.result.ignored} files left out (Office lock files ~$… and hidden files)",
+                )
+            )
+        for use in report.guessed_service_points:
+            self.print(f"[yellow]{self.text(self.service_point_guess(use))}[/yellow]")
+        for problem in report.register_problems:
+            self.print(
+                f"[yellow]{self.marks.unknown}[/yellow] "
+                + self.text(
+                    t(
+                        f"{display_path(problem.path)} 第 {problem.row} 行「{problem.column}」：{problem.reason}",
+                        f"{display_path(problem.path)} row {problem.row} '{problem.column}': {problem.reason}",
+                    )
+                )
+            )
         for title, rows in (
             (t("按服务点", "By service point"), report.by_service_point),
             (t("按负责社工", "By worker"), report.by_worker),
@@ -231,6 +250,24 @@ class Terminal:
                 self.print(
                     f"  {self.marks.unknown} {self.text(u['file'])}：{self.text(u['reason'])}"
                 )
+
+    @staticmethod
+    def service_point_guess(use: Any) -> str:
+        """What the check had to guess about a service point, and how to tell it instead."""
+        parts = []
+        if use.point.guessed:
+            parts.append(t(f"类型按名称推定为“{use.point.type}”", f"type guessed from the name: {use.point.type}"))
+        if use.start_from == "guessed" and use.start:
+            parts.append(
+                t(
+                    f"月度报表从最早的文档（{use.start.isoformat()}）起算",
+                    f"monthly reports counted from its oldest document ({use.start.isoformat()})",
+                )
+            )
+        return t(
+            f"服务点“{use.point.name}”：{'；'.join(parts)}（请在服务点登记表中填写，或用 --since）",
+            f"Service point '{use.point.name}': {'; '.join(parts)} (fill in the service-point register, or use --since)",
+        )
 
     # --- stats -----------------------------------------------------------------------------
 
