@@ -629,6 +629,62 @@ def evaluate_subject(rules: SubjectRules, context: CheckContext, profile: Profil
             findings.extend(
                 _evaluate_requirement(requirement, step.label, base, context, variables, profile)
             )
+    findings.extend(signature_findings(profile.signed_copies, subject, base))
+    return findings
+
+
+SIGNATURE_STEP = "签署件"
+
+
+def signature_findings(
+    forms: tuple[str, ...], subject: Subject, base: dict[str, Any]
+) -> list[Finding]:
+    """For each generated document of a form the client or guardian signs on paper: is a scan
+    of the signed paper (same subject, form and date) filed? Until it is, 待签署."""
+    findings = []
+    for document in sorted(subject.documents, key=_by_date):
+        if document.form_id not in forms or document.record is None:
+            continue
+        title = document.model.title
+        day = document.date
+        label = f"签署后的《{title}》" + (f"（{day.isoformat()}）" if day else "")
+        scans = [
+            d
+            for d in subject.documents
+            if d.form_id == document.form_id and d.record is None
+        ]
+        same_day = [d for d in scans if d.date is not None and d.date == day]
+        undated = [d for d in scans if d.date is None]
+        common = {
+            **base,
+            "step": SIGNATURE_STEP,
+            "requirement": label,
+            "forms": (document.form_id,),
+            "document_date": day,
+        }
+        if same_day:
+            findings.append(Finding(**common, status=COMPLETE, document=str(same_day[0].path)))
+        elif undated:
+            findings.append(
+                Finding(
+                    **common,
+                    status=UNVERIFIED,
+                    document=str(undated[0].path),
+                    message=f"有《{title}》的扫描件，但文件名和登记表中没有日期，无法核实是否为这一份的签署件；"
+                    "请在文件名或登记表的“日期”列写明签署日期",
+                )
+            )
+        else:
+            stamp = day.strftime("%Y%m%d") if day else "日期"
+            findings.append(
+                Finding(
+                    **common,
+                    status=UNSIGNED,
+                    document=str(document.path),
+                    message=f"已生成，尚未存档签署后的扫描件：请把签好的纸质表格扫描为"
+                    f"“{subject.id}_{document.form_id}_{stamp}.pdf”放入档案",
+                )
+            )
     return findings
 
 

@@ -94,6 +94,8 @@ class Profile:
     title: str
     source: str
     subjects: dict[str, SubjectRules] = field(default_factory=dict)
+    # Forms whose generated document waits for a scan of the signed paper (待签署).
+    signed_copies: tuple[str, ...] = ()
 
 
 class _Mapping(dict[str, Any]):
@@ -388,7 +390,22 @@ def parse_profile(text: str, source: str) -> Profile:
         title=_text(source, raw.get("title", ""), _line_of(raw, "title", 1), "title"),
         source=source,
         subjects=subjects,
+        signed_copies=_signed_copies(source, raw),
     )
+
+
+def _signed_copies(source: str, raw: dict[str, Any]) -> tuple[str, ...]:
+    """`signed_copies: [case_consent, …]`: forms the client or guardian signs on paper."""
+    value = raw.get("signed_copies") or []
+    line = _line_of(raw, "signed_copies", 1)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileError(f"{_where(source, line)}：signed_copies 应是表单编号的列表")
+    for form_id in value:
+        try:
+            get_form(form_id)
+        except UnknownForm:
+            raise ProfileError(f"{_where(source, line)}：没有编号为“{form_id}”的表单") from None
+    return tuple(value)
 
 
 def shipped_profiles() -> list[str]:
