@@ -84,6 +84,7 @@ def render(
     overwrite: bool = False,
     show_personal: bool = False,
     pdf: bool = False,
+    annotate: bool = True,
     events: RenderEvents | None = None,
 ) -> RenderReport:
     """Validate every row of each input and write one document per valid row into `outdir`.
@@ -92,8 +93,9 @@ def render(
     the JSON of `extract`. Every problem of every row is reported (file, sheet, row, column,
     value, reason); for spreadsheets a copy with those cells marked is written to `outdir`.
     A different file already at a document's name is kept unless `overwrite`. With `pdf`, a
-    PDF is made next to each document (one LibreOffice process for the batch). `events`
-    hears of each document as it is written (for progress displays).
+    PDF is made next to each document (one LibreOffice process for the batch); without
+    `annotate` no marked copy is written. `events` hears of each document as it is written
+    (for progress displays).
     """
     run = RenderRun(
         outdir,
@@ -102,6 +104,7 @@ def render(
         today=today,
         overwrite=overwrite,
         show_personal=show_personal,
+        annotate=annotate,
         events=events,
     )
     report = run.run(paths)
@@ -112,28 +115,9 @@ def render(
     return report
 
 
-def render_path(
-    path: Path,
-    outdir: Path,
-    *,
-    form_id: str | None = None,
-    agency: str | None = None,
-    today: dt.date | None = None,
-    overwrite: bool = False,
-    show_personal: bool = False,
-    annotate: bool = True,
-) -> list[FileReport]:
-    """`render` for one input file; one report per form it holds."""
-    run = RenderRun(
-        outdir,
-        form_id=form_id,
-        agency=agency,
-        today=today,
-        overwrite=overwrite,
-        show_personal=show_personal,
-        annotate=annotate,
-    )
-    return run.run([path]).files
+def render_path(path: Path, outdir: Path, **options: Any) -> list[FileReport]:
+    """`render` for one input file; one report per form it holds (same options)."""
+    return render([path], outdir, **options).files
 
 
 def write_document(

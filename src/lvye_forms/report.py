@@ -26,6 +26,7 @@ from .check.engine import (
     ServicePointUse,
 )
 from .check.service_points import RegisterProblem
+from .check.subjects import subject_label
 from .errors import Problem
 from .paths import display_path
 from .render.output import WriteStatus
@@ -232,24 +233,6 @@ _STATUS_ORDER = {
     FindingStatus.NOT_DUE: 5,
     FindingStatus.COMPLETE: 6,
 }
-SUBJECT_LABELS_EN = {
-    "case": "case",
-    "group": "group",
-    "activity": "activity",
-    "elder": "elder",
-    "trainee": "trainee",
-    "caregiver": "caregiver",
-    "service_point": "service point",
-}
-
-
-def subject_label(subject_type: str) -> str:
-    from .check.engine import SUBJECT_LABELS
-
-    labels = SUBJECT_LABELS_EN if i18n.current() == "en" else SUBJECT_LABELS
-    return labels.get(subject_type, subject_type)
-
-
 @dataclass
 class FindingGroup:
     """Findings a supervisor reads as one line: one requirement of one subject, or a series

@@ -99,15 +99,6 @@ STATUS_LABELS_EN = {
     UNVERIFIED: "cannot verify",
     UNSIGNED: "awaiting signature",
 }
-SUBJECT_LABELS = {
-    "case": "个案",
-    "group": "小组",
-    "activity": "社区活动",
-    "elder": "居家养老服务对象",
-    "trainee": "残康学员",
-    "caregiver": "护工",
-    "service_point": "服务点",
-}
 
 MAX_ITEMS_PER_REQUIREMENT = 5_000  # what one `for_each` may list (sessions, months, records)
 _MAX_LABEL = 200  # characters of an item's label in a finding

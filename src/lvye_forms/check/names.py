@@ -43,6 +43,7 @@ from pydantic import BaseModel
 
 from ..registry import UnknownForm, all_forms, find_form_by_title, get_form
 from . import sandbox
+from .subjects import SUBJECT_LABELS
 
 if TYPE_CHECKING:
     from .profile import Requirement
@@ -51,15 +52,6 @@ if TYPE_CHECKING:
 DOC_ATTRIBUTES: dict[str, type] = {"date": dt.date, "form": str, "path": str, "subject": str}
 # Helpers whose arguments are form ids (the subject's own documents of those forms).
 FORM_HELPERS = frozenset({"has", "count", "docs", "first", "last", "first_date", "last_date"})
-SUBJECT_LABELS = {
-    "case": "个案",
-    "group": "小组",
-    "activity": "社区活动",
-    "elder": "居家养老服务对象",
-    "trainee": "残康学员",
-    "caregiver": "护工",
-    "service_point": "服务点",
-}
 # Where a filter takes an attribute name (a dotted path): its position among the filter's own
 # arguments, or None when it is only ever given as `attribute=`.
 _ATTRIBUTE_ARGUMENT: dict[str, int | None] = {
