@@ -43,12 +43,12 @@ from typing import Any
 from lxml import etree
 from pydantic import ValidationError
 
-from .fields import is_empty, parse_date
-from .ingest.tables import UnreadableFile, read_tables
-from .model import FormModel, FormPart, _field_adapter
-from .paths import display_text
-from .registry import UnknownForm, find_form_by_title, get_form
-from .render.embed import NoEmbeddedData, read_embedded
+from ..fields import is_empty, parse_date
+from ..ingest.tables import UnreadableFile, read_tables
+from ..model import FormModel, FormPart, _field_adapter
+from ..paths import display_text
+from ..registry import UnknownForm, find_form_by_title, get_form
+from ..render.embed import NoEmbeddedData, read_embedded
 
 OOXML_SUFFIXES = {".docx", ".xlsx", ".docm", ".xlsm"}
 # What a document other than a generated one may be: a scan, a photo, a hand-made office file.
