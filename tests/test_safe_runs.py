@@ -406,3 +406,28 @@ def test_a_profile_the_sandbox_stops_is_a_profile_error_with_file_and_line(tmp_p
     assert result.exit_code == 2, result.output
     assert "机构规则.yaml" in result.output and "第 7 行" in result.output
     assert "Traceback" not in result.output
+
+
+def test_json_on_a_gbk_console_escapes_what_gbk_cannot_hold(tmp_path):
+    book = consent_book(tmp_path, **{"求助事项": "😀𠀀网上", "出生日期": "不详"})
+    done = _cli("render", "case_consent", book, "-o", tmp_path / "out", "--json", "--today", TODAY,
+                env={"PYTHONIOENCODING": "cp936"})
+    assert done.returncode == 1
+    data = json.loads(done.stdout.decode("gbk"))
+    assert data["files"][0]["problems"][0]["column"] == "出生日期"
+    assert "?" not in done.stdout.decode("gbk").replace("\\\\?", "")
+
+
+def test_extract_of_a_file_that_is_not_a_document_is_a_plain_message(tmp_path):
+    scan = tmp_path / "扫描.pdf"
+    scan.write_bytes(b"%PDF-1.4 scanned page")
+    result = CliRunner().invoke(main, ["extract", str(scan)])
+    assert result.exit_code == 1 and "内部错误" not in result.output and "扫描.pdf" in result.output
+
+
+def test_unknown_forms_and_profiles_in_english():
+    result = CliRunner().invoke(main, ["--lang", "en", "describe", "nosuch"])
+    assert result.exit_code == 2 and "No form with id 'nosuch'" in result.output
+    result = CliRunner().invoke(main, ["--lang", "en", "check", ".", "--profile", "nosuch"])
+    assert "No profile named 'nosuch'" in result.output
+    i18n.set_language(None)

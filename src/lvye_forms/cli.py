@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sys
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -264,10 +266,18 @@ def render(
         if progress is not None:
             progress.close()
     if as_json:
-        click.echo(to_json(report, show_personal=show_personal))
+        _echo_json(to_json(report, show_personal=show_personal))
     else:
         terminal.render_summary(report)
     sys.exit(report.status.exit_code)
+
+
+def _echo_json(text: str) -> None:
+    """JSON to stdout; escaped (\\uXXXX) when stdout cannot hold every character (GBK)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
+    if encoding not in ("utf8", "utf_8"):
+        text = json.dumps(json.loads(text), ensure_ascii=True, indent=2)
+    click.echo(text)
 
 
 def _split_form(args: tuple[str, ...]) -> tuple[str | None, list[Path]]:
@@ -306,7 +316,7 @@ def extract(file: Path, output: Path | None, show_personal: bool, overwrite: boo
                 f"{display_path(file)} carries no lvye-forms data (not made by this tool, or removed)",
             )
         ) from None
-    except (OSError, ValueError) as exc:  # zip or XML damage, a data part edited by hand
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:  # not a package, damage, hand edits
         raise click.ClickException(
             t(f"无法读取 {display_path(file)}：{exc}", f"Cannot read {display_path(file)}: {exc}")
         ) from None
@@ -314,7 +324,7 @@ def extract(file: Path, output: Path | None, show_personal: bool, overwrite: boo
         payload = dict(payload, data=mask_record(str(payload.get("form")), payload.get("data")))
     text = payload_to_json(payload, show_personal=show_personal)
     if output is None:
-        click.echo(text)
+        _echo_json(text)
         return
     _write_output(output, (text + "\n").encode("utf-8"), overwrite)
     if not show_personal:
@@ -364,7 +374,7 @@ def stats(
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(to_json(report))
+        _echo_json(to_json(report))
     else:
         as_text.Terminal().stats(report)
     sys.exit(report.status.exit_code)
@@ -480,7 +490,9 @@ def check(
         else:
             links_from = output.parent if output is not None else None
             rendered = check_to_html(report, show_personal=show_personal, links_from=links_from)
-        if output is None:
+        if output is None and output_format == "json":
+            _echo_json(str(rendered))
+        elif output is None:
             click.echo(rendered)
         else:
             data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered

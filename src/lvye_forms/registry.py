@@ -56,8 +56,13 @@ def all_forms() -> list[type[FormModel]]:
 
 class UnknownForm(KeyError):
     def __str__(self) -> str:
+        from .i18n import t
+
         known = "、".join(sorted(_FORMS))
-        return f"没有编号为「{self.args[0]}」的表单。可用的表单：{known}"
+        return t(
+            f"没有编号为「{self.args[0]}」的表单。可用的表单：{known}",
+            f"No form with id '{self.args[0]}'. Forms: {', '.join(sorted(_FORMS))}",
+        )
 
 
 def get_form(form_id: str) -> type[FormModel]:

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from jinja2 import TemplateSyntaxError
 
+from ..i18n import t
 from ..paths import display_path, display_text
 from ..registry import UnknownForm, get_form
 from . import names, sandbox
@@ -461,6 +462,9 @@ def load_profile(name_or_path: str) -> Profile:
     resource = resources.files("lvye_forms") / "profiles" / f"{name_or_path}.yaml"
     if not resource.is_file():
         raise ProfileError(
-            f"没有名为“{display_path(name_or_path)}”的规则，可用：{'、'.join(shipped_profiles())}"
+            t(
+                f"没有名为“{display_path(name_or_path)}”的规则，可用：{'、'.join(shipped_profiles())}",
+                f"No profile named '{display_path(name_or_path)}'; shipped: {', '.join(shipped_profiles())}",
+            )
         )
     return parse_profile(resource.read_text(encoding="utf-8"), f"{name_or_path}.yaml")
