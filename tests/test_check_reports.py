@@ -75,3 +75,21 @@ def test_html_page_in_english(tmp_path):
     assert result.exit_code == 1
     page = Path(tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Archive check" in page and "missing" in page
+
+
+def test_a_series_line_never_claims_an_item_that_is_there(tmp_path):
+    """Missing March and May with April filed: two lines, not 'March–May, 2 months'."""
+    from .test_check import put
+
+    complete_case(tmp_path)
+    put(
+        tmp_path / "服务点", "monthly_plan_summary", report_id="主山-2024-04", month="2024-04",
+        submitted_date="2024-05-03",
+    )
+    report = api.check_archive(tmp_path, as_of=dt.date(2024, 6, 20))
+    lines = [
+        (g.span, len(g.findings))
+        for g in report.groups(problems_only=True)
+        if g.first.series == "《月计划汇总表》"
+    ]
+    assert lines == [("2024年3月", 1), ("2024年5月", 1)]

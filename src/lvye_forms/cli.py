@@ -56,9 +56,10 @@ def _tolerant_streams() -> None:
 class _Main(click.Group):
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        i18n.set_language(_lang_in(argv))
         _tolerant_streams()
-        return super().main(argv, *rest, **extra)
+        # The language holds for this command only (a library caller's own choice returns).
+        with i18n.use_language(_lang_in(argv)):
+            return super().main(argv, *rest, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

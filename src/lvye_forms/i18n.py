@@ -36,8 +36,9 @@ def set_language(lang: str | None) -> None:
 
 
 @contextmanager
-def use_language(lang: str) -> Iterator[None]:
-    token = _current.set("en" if lang.lower().startswith("en") else "zh")
+def use_language(lang: str | None) -> Iterator[None]:
+    """`lang` ("zh"/"en"; None: from the environment) inside the block, the one before after."""
+    token = _current.set(None if lang is None else ("en" if lang.lower().startswith("en") else "zh"))
     try:
         yield
     finally:

@@ -308,12 +308,10 @@ class CheckReport:
         """Service points whose type or reporting start the check had to guess."""
         return [use for use in self.result.service_points if use.guessed]
 
-    def groups(self, findings: list[Finding] | None = None) -> list[FindingGroup]:
-        """`findings` (default: all) by subject, with each series' runs of one status merged."""
-        ordered = sorted(
-            self.findings if findings is None else findings,
-            key=lambda f: (f.subject_type, f.subject_id),
-        )
+    def groups(self, *, problems_only: bool = False) -> list[FindingGroup]:
+        """The findings by subject, in the profile's order, each run of consecutive items of a
+        series with one status merged (a complete month between two missing ones splits them)."""
+        ordered = sorted(self.result.findings, key=lambda f: (f.subject_type, f.subject_id))
         groups: list[FindingGroup] = []
         for finding in ordered:
             last = groups[-1].first if groups else None
@@ -326,6 +324,8 @@ class CheckReport:
                 groups[-1].findings.append(finding)
             else:
                 groups.append(FindingGroup([finding]))
+        if problems_only:
+            groups = [g for g in groups if g.status in PROBLEMS]
         return groups
 
     def due_soon(self, days: int = 30) -> dict[str, list[Finding]]:

@@ -203,7 +203,7 @@ class Terminal:
         # One block per subject, one line per requirement (a series of months or sessions
         # with one status is one line): readable at any terminal width.
         current = None
-        for group in report.groups(None if show_all else report.problems):
+        for group in report.groups(problems_only=not show_all):
             f = report.finding_dict(group.first)
             subject = (f["subject_type"], f["subject_id"])
             if subject != current:
