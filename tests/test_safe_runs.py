@@ -431,3 +431,12 @@ def test_unknown_forms_and_profiles_in_english():
     result = CliRunner().invoke(main, ["--lang", "en", "check", ".", "--profile", "nosuch"])
     assert "No profile named 'nosuch'" in result.output
     i18n.set_language(None)
+
+
+def test_a_formula_that_gives_an_error_is_located(tmp_path):
+    """#DIV/0!, #N/A… saved as a cell's result are never data (nor a document's name)."""
+    book = consent_book(tmp_path, **{"服务对象姓名": "#DIV/0!", "住址": "#N/A"})
+    report = api.render([book], tmp_path / "out", today=TODAY)
+    problems = {(p.column, p.code, p.value) for p in report.problems}
+    assert problems == {("服务对象姓名", "formula_error", "#DIV/0!"), ("住址", "formula_error", "#N/A")}
+    assert report.written == [] and report.failed_rows == 1

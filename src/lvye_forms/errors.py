@@ -53,6 +53,7 @@ class Code(str, Enum):
     UNKNOWN_FORM = "unknown_form"
     EXISTS = "exists"
     WRITE_FAILED = "write_failed"
+    FORMULA_ERROR = "formula_error"
     INVALID = "invalid"
 
 
@@ -148,6 +149,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.EXISTS: (
         "输出文件已存在且内容不同，未覆盖；如需覆盖请加 --overwrite",
         "output file exists with different content; not overwritten (use --overwrite)",
+    ),
+    Code.FORMULA_ERROR: (
+        "单元格的公式结果是错误值 {error}：请改正公式，或直接填写内容",
+        "the cell's formula gives the error {error}: correct the formula or type the value",
     ),
     Code.WRITE_FAILED: (
         "无法写入文件：{reason}；请检查文件夹权限、磁盘空间，或关闭正在打开该文件的程序",

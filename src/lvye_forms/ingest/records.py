@@ -176,12 +176,28 @@ class FormReader:
         return data
 
     def validate(self, candidate: Candidate) -> Outcome:
+        formula_errors = self._formula_errors(candidate)
         try:
             record = self.model.model_validate(self._data(candidate), context={"today": self.today})
         except ValidationError as exc:
             problems = [self._locate(candidate, error) for error in exc.errors()]
-            return Outcome(candidate, None, problems)
+            # A cell whose formula gives an error is reported as that, not as what follows.
+            where = {(p.sheet, p.row, p.column) for p in formula_errors}
+            problems = [p for p in problems if (p.sheet, p.row, p.column) not in where]
+            return Outcome(candidate, None, formula_errors + problems)
+        if formula_errors:
+            return Outcome(candidate, None, formula_errors)
         return Outcome(candidate, record, [])
+
+    def _formula_errors(self, candidate: Candidate) -> list[Problem]:
+        """Cells holding an Excel error value (#DIV/0!, #N/A…): a formula that went wrong."""
+        rows = [candidate.main, *(r for rows in candidate.parts.values() for r in rows)]
+        return [
+            self.problem(Code.FORMULA_ERROR, row, column, value, error=value)
+            for row in rows
+            for column, value in row.values.items()
+            if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+        ]
 
     def _locate(self, candidate: Candidate, error: Any) -> Problem:
         """Turn a pydantic error location into sheet, row, column and value."""
@@ -219,6 +235,28 @@ class FormReader:
     def _kind_of(self, column: str) -> str:
         specs = list(self.spec.columns) + [f for p in self.spec.parts for f in p.fields]
         return next((s.kind for s in specs if s.label == column), "")
+
+
+# The error values a formula can leave in a cell (what Excel, WPS and LibreOffice save).
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#REF!",
+        "#NAME?",
+        "#VALUE!",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
 
 
 def display_value(value: Any) -> str:
