@@ -440,3 +440,19 @@ def test_a_formula_that_gives_an_error_is_located(tmp_path):
     problems = {(p.column, p.code, p.value) for p in report.problems}
     assert problems == {("服务对象姓名", "formula_error", "#DIV/0!"), ("住址", "formula_error", "#N/A")}
     assert report.written == [] and report.failed_rows == 1
+
+
+def test_a_renamed_or_doubled_column_is_reported_not_lost(tmp_path):
+    sheets = example_sheets("case_consent")
+    main_sheet = next(iter(sheets))
+    header, row = sheets[main_sheet]
+    header[header.index("住址")] = "地址"  # renamed by staff: its cells would vanish silently
+    header.append("服务对象姓名")  # the same header twice
+    row.append("别名")
+    book = write_workbook(tmp_path / "改了列名.xlsx", sheets)
+    report = api.render([book], tmp_path / "out", today=TODAY)
+    found = {(p.code, p.column) for p in report.problems}
+    assert found == {("unknown_column", "地址"), ("duplicate_column", "服务对象姓名")}
+    assert report.status.exit_code == 1
+    (document,) = report.written
+    assert api.extract(document.path)["data"]["client_name"] == "李小明"  # the first column

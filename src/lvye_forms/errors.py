@@ -54,6 +54,8 @@ class Code(str, Enum):
     EXISTS = "exists"
     WRITE_FAILED = "write_failed"
     FORMULA_ERROR = "formula_error"
+    UNKNOWN_COLUMN = "unknown_column"
+    DUPLICATE_COLUMN = "duplicate_column"
     INVALID = "invalid"
 
 
@@ -149,6 +151,14 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.EXISTS: (
         "输出文件已存在且内容不同，未覆盖；如需覆盖请加 --overwrite",
         "output file exists with different content; not overwritten (use --overwrite)",
+    ),
+    Code.UNKNOWN_COLUMN: (
+        "本表单没有「{column}」这一列，其中的内容不会进入文档；如是改了列名，请改回输入表中的列名",
+        "the form has no column '{column}': its cells are not used; if it was renamed, rename it back",
+    ),
+    Code.DUPLICATE_COLUMN: (
+        "「{column}」这一列出现了两次，只读取第一列；请删除或改名重复的列",
+        "the column '{column}' appears twice; only the first is read",
     ),
     Code.FORMULA_ERROR: (
         "单元格的公式结果是错误值 {error}：请改正公式，或直接填写内容",

@@ -101,6 +101,13 @@ class FormReader:
             missing = message(Code.MISSING_SHEET, sheet=self.spec.sheet_name)
             return [], [self.problem(Code.MISSING_SHEET, sheet=self.spec.sheet_name, text=missing)]
         file_problems = self._missing_columns(main, self.spec.columns)
+        file_problems += self._odd_columns(main, self.spec.columns)
+        for part in self.spec.parts:
+            single, combined = self.spec.part_sheet_names(part)
+            part_table = tables.get(combined) or tables.get(single)
+            if part_table is not None:
+                key = (self.spec.key,)
+                file_problems += self._odd_columns(part_table, (*key, *part.fields))
         if any(p.column == self.spec.key.label for p in file_problems):
             return [], file_problems
         candidates, key_problems = self._candidates(main)
@@ -120,6 +127,36 @@ class FormReader:
             for c in columns
             if c.required and c.label not in table.headers and c.name not in table.headers
         ]
+
+    def _odd_columns(self, table: Table, columns: tuple[FieldSpec, ...]) -> list[Problem]:
+        """Headers the form does not know (their cells would be lost) and headers written
+        twice (only the first column is read): staff must know before trusting the output."""
+        known = {c.label for c in columns} | {c.name for c in columns}
+        problems = []
+        seen: set[str] = set()
+        for header in table.headers:
+            if not header:
+                continue
+            if header in seen:
+                problems.append(
+                    self.problem(
+                        Code.DUPLICATE_COLUMN,
+                        sheet=table.name,
+                        column=header,
+                        text=message(Code.DUPLICATE_COLUMN, column=header),
+                    )
+                )
+            elif header not in known:
+                problems.append(
+                    self.problem(
+                        Code.UNKNOWN_COLUMN,
+                        sheet=table.name,
+                        column=header,
+                        text=message(Code.UNKNOWN_COLUMN, column=header),
+                    )
+                )
+            seen.add(header)
+        return problems
 
     def _candidates(self, main: Table) -> tuple[dict[str, Candidate], list[Problem]]:
         key_label = self.spec.key.label

@@ -133,8 +133,13 @@ def _table_from_rows(
             width = max(values)
             table.headers = [clean_header(values.get(c)) for c in range(1, width + 1)]
             table.header_row = number
-            labelled = [(c, h) for c, h in enumerate(table.headers, start=1) if h]
-            table.columns = {h: c for c, h in labelled}
+            # A header written twice: the first column holds the value (the reader reports it).
+            first: dict[str, int] = {}
+            for c, h in enumerate(table.headers, start=1):
+                if h:
+                    first.setdefault(h, c)
+            labelled = [(c, h) for h, c in first.items()]
+            table.columns = dict(first)
             continue
         budget.spend(len(labelled), name, number)
         cells = {h: values.get(c) for c, h in labelled}
