@@ -212,13 +212,23 @@ def test_rerun_replaces_its_own_error_copy_but_not_an_edited_one(tmp_path):
     copies = sorted(p.name for p in out.glob("*.xlsx"))
     assert copies == ["同意书-待修改.xlsx"]
     assert is_untouched_copy(out / "同意书-待修改.xlsx")
-    # Staff open the copy and save it (Excel records who saved it): it is theirs now.
+    # Opening and saving without changing a value leaves it ours: it is still replaced.
     workbook = load_workbook(out / "同意书-待修改.xlsx")
     workbook.properties.lastModifiedBy = "黄嘉欣"
     workbook.save(out / "同意书-待修改.xlsx")
     run("render", "case_consent", book, "-o", out, "--today", TODAY)
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["同意书-待修改.xlsx"]
+    # Staff fix a cell in the copy and save it (any program): it is theirs now, and stays.
+    workbook = load_workbook(out / "同意书-待修改.xlsx")
+    sheet = workbook.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index("住址") + 1).value = "我改过的地址"
+    workbook.save(out / "同意书-待修改.xlsx")
+    for _ in range(3):  # later runs replace their own (2), never pile up (3), (4)…
+        run("render", "case_consent", book, "-o", out, "--today", TODAY)
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["同意书-待修改(2).xlsx", "同意书-待修改.xlsx"]
-    assert load_workbook(out / "同意书-待修改.xlsx").properties.lastModifiedBy == "黄嘉欣"
+    kept = load_workbook(out / "同意书-待修改.xlsx").worksheets[0]
+    assert kept.cell(row=2, column=headers.index("住址") + 1).value == "我改过的地址"
 
 
 def test_running_on_the_error_copy_itself_marks_it_again(tmp_path):

@@ -2,16 +2,21 @@
 
 The copy is named `<input>-待修改.xlsx` in the output folder. A later run on the same input
 replaces its own earlier copy (each copy holds the full data, ID numbers included, so copies
-must not pile up as `(2)`, `(3)`…), but never a file a person has since saved: Excel, WPS and
-LibreOffice record who last saved a workbook, and our copies say "lvye-forms" there until then.
+must not pile up as `(2)`, `(3)`…), but never a copy a person has changed: each copy records a
+digest of its cell values, and a copy whose values no longer match it was edited (by Excel, WPS,
+LibreOffice or a script alike) and is kept; the new copy then takes the next free name, or
+replaces an untouched `(2)` of an earlier run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from ..errors import Problem
 from ..render.output import free_path, safe_name, write_atomic
@@ -20,8 +25,10 @@ from .annotate import annotated_copy
 SUFFIX = "-待修改"
 MARK = "lvye-forms"
 _CORE = "docProps/core.xml"
-_MODIFIED_BY = re.compile(rb"<cp:lastModifiedBy>([^<]*)</cp:lastModifiedBy>")
+_KEYWORDS = re.compile(rb"<cp:keywords>([^<]*)</cp:keywords>")
+_MODIFIED_BY = re.compile(rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>")
 _CORE_LIMIT = 1024 * 1024
+_MAX_COPIES = 50  # copies (2)…(50) a person may keep before we stop looking for a free name
 
 
 def copy_name(path: Path) -> str:
@@ -30,40 +37,58 @@ def copy_name(path: Path) -> str:
     return safe_name(f"{stem}{SUFFIX}", suffix=".xlsx")
 
 
+def values_digest(source: Path | bytes) -> str:
+    """A digest of every cell value of a workbook: what staff change when they fix cells."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    workbook = load_workbook(stream, read_only=True, data_only=False)
+    digest = hashlib.sha256()
+    try:
+        for sheet in workbook.worksheets:
+            digest.update(sheet.title.encode("utf-8", "surrogatepass") + b"\0")
+            for row in sheet.iter_rows(values_only=True):
+                digest.update(repr(row).encode("utf-8", "surrogatepass") + b"\n")
+    finally:
+        workbook.close()
+    return digest.hexdigest()[:32]
+
+
 def _marked(data: bytes) -> bytes:
-    """The workbook with lastModifiedBy set to our mark (so a later run knows it is ours)."""
+    """The workbook with our mark and the digest of its values in its core properties."""
+    stamp = f"{MARK}:{values_digest(data)}".encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             blob = source.read(item.filename)
             if item.filename == _CORE:
-                if _MODIFIED_BY.search(blob):
-                    blob = _MODIFIED_BY.sub(
-                        b"<cp:lastModifiedBy>" + MARK.encode() + b"</cp:lastModifiedBy>", blob
-                    )
-                else:
-                    blob = blob.replace(
-                        b"</cp:coreProperties>",
-                        b"<cp:lastModifiedBy>"
-                        + MARK.encode()
-                        + b"</cp:lastModifiedBy></cp:coreProperties>",
-                    )
+                blob = _KEYWORDS.sub(b"", blob)
+                blob = _MODIFIED_BY.sub(b"", blob)
+                blob = blob.replace(
+                    b"</cp:coreProperties>",
+                    b"<cp:keywords>"
+                    + stamp
+                    + b"</cp:keywords><cp:lastModifiedBy>"
+                    + MARK.encode()
+                    + b"</cp:lastModifiedBy></cp:coreProperties>",
+                )
             target.writestr(item, blob)
     return out.getvalue()
 
 
 def is_untouched_copy(path: Path) -> bool:
-    """True when `path` is an error copy we wrote and nobody has saved since."""
+    """True when `path` is an error copy we wrote and its cell values are still as written."""
     try:
         with zipfile.ZipFile(path) as package:
             info = package.getinfo(_CORE)
             if info.file_size > _CORE_LIMIT:
                 return False
-            match = _MODIFIED_BY.search(package.read(info))
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+            match = _KEYWORDS.search(package.read(info))
+        if not match:
+            return False
+        stamp = match.group(1).decode("utf-8", "replace")
+        return stamp == f"{MARK}:{values_digest(path)}"
+    except Exception:  # not a workbook we can read: certainly not our untouched copy
         return False
-    return bool(match and match.group(1).decode("utf-8", "replace") == MARK)
 
 
 def write_error_copy(path: Path, outdir: Path, problems: list[Problem]) -> Path:
@@ -71,15 +96,23 @@ def write_error_copy(path: Path, outdir: Path, problems: list[Problem]) -> Path:
 
     Raises OSError when it cannot be written.
     """
-    target = outdir / copy_name(path)
     data = _marked(annotated_copy(path, problems))
-    same_as_input = target.exists() and target.resolve() == path.resolve()
-    if (
-        target.exists()
-        and not is_untouched_copy(target)
-        and not (same_as_input and path.name.endswith(f"{SUFFIX}.xlsx"))
-    ):
+    first = outdir / copy_name(path)
+    target = first
+    for number in range(2, _MAX_COPIES + 2):
+        if not target.exists() or is_untouched_copy(target) or _is_input(target, path):
+            break
         # Someone's own file by that name, or a copy staff have edited: leave it alone.
-        target = free_path(target, avoid={path.resolve()})
+        target = first.with_name(f"{first.stem}({number}){first.suffix}")
+    else:
+        target = free_path(first, avoid={path.resolve()})
     write_atomic(target, data, overwrite=True)
     return target
+
+
+def _is_input(target: Path, path: Path) -> bool:
+    """Staff ran on the copy itself: it is re-marked in place (its values are the input's)."""
+    try:
+        return target.resolve() == path.resolve() and path.name.endswith(f"{SUFFIX}.xlsx")
+    except OSError:
+        return False
