@@ -121,3 +121,17 @@ def test_a_registered_point_without_documents_still_owes_its_reports(tmp_path):
         f["subject_id"] == "新开社工站" and f["status"] == "missing" and f["item"] == "2024年5月"
         for f in report.to_dict()["findings"]
     )
+
+
+def test_wrong_files_given_as_registers_are_refused_with_a_reason(tmp_path):
+    archive = tmp_path / "档案"
+    archive.mkdir()
+    consent = tmp_path / "同意书.xlsx"
+    api.write_input_workbook("case_consent", consent, example=True)
+    for option in ("--register", "--staff", "--service-points"):
+        result = CliRunner().invoke(main, ["check", str(archive), option, str(consent)])
+        assert result.exit_code == 2, (option, result.output)
+        assert "同意书.xlsx" in result.output and "Traceback" not in result.output
+    roster = write_workbook(tmp_path / "名册.xlsx", {"名册": [["姓名", "从事社工起始日期"], ["何志明", "abc"]]})
+    result = CliRunner().invoke(main, ["check", str(archive), "--staff", str(roster)])
+    assert result.exit_code == 2 and "第 2 行" in result.output and "abc" in result.output

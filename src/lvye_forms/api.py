@@ -17,15 +17,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .archive import Unplaced, scan, scan_archive
+from .archive import Unplaced, is_register, scan, scan_archive
 from .batch import ALL_FORMS, RenderRun, detect_forms
 from .check.engine import StaffRegister, run_check
 from .check.profile import load_profile
 from .check.service_points import add_service_point_sheet, read_service_points
 from .fields import parse_date
-from .ingest.tables import read_tables
+from .i18n import t
+from .ingest.tables import UnreadableFile, read_tables
 from .ingest.workbook import all_forms_workbook, input_workbook, register_workbook
 from .model import FormModel
+from .paths import display_path
 from .registry import all_forms, get_form, spec
 from .render.document import DEFAULT_AGENCY, document_name, metadata, render_record
 from .render.embed import read_embedded
@@ -211,18 +213,34 @@ def read_staff_register(path: Path) -> StaffRegister:
     """
     tables = read_tables(path)
     register = StaffRegister()
+    found = False
     for table in tables.values():
         name_column = next((h for h in table.headers if h in ("姓名", "社工", "name")), None)
         date_column = next((h for h in table.headers if h in STAFF_DATE_COLUMNS), None)
         if name_column is None or date_column is None:
             continue
+        found = True
         for row in table.rows:
             name, began = row.values.get(name_column), row.values.get(date_column)
-            try:
-                if name and began:
-                    register.started[str(name).strip()] = parse_date(began)
-            except (ValueError, OverflowError):
+            if not name or not began:
                 continue
+            try:
+                register.started[str(name).strip()] = parse_date(began)
+            except (ValueError, OverflowError):
+                raise UnreadableFile(
+                    t(
+                        f"员工名册「{table.name}」第 {row.row} 行「{date_column}」不是有效的日期：{began}",
+                        f"staff register '{table.name}' row {row.row}: '{began}' is not a date",
+                    )
+                ) from None
+    if not found:
+        raise UnreadableFile(
+            t(
+                f"{display_path(path)} 不是员工名册：需要“姓名”和“从事社工起始日期”两列",
+                f"{display_path(path)} is not a staff register: it needs the columns 姓名 and "
+                "从事社工起始日期",
+            )
+        )
     return register
 
 
@@ -247,6 +265,22 @@ def check_archive(
     """
     rules = load_profile(profile)
     staff_register = read_staff_register(staff) if staff else None
+    if service_points is not None and not is_register(service_points):
+        raise UnreadableFile(
+            t(
+                f"{display_path(service_points)} 中没有服务点登记（需要“服务点”“类型”两列）",
+                f"{display_path(service_points)} has no service-point sheet (columns 服务点, 类型)",
+            )
+        )
+    if register is not None and not is_register(register):
+        raise UnreadableFile(
+            t(
+                f"{display_path(register)} 不是文件登记表：需要“文件”“对象编号”“表单”列"
+                "（或“服务点”“类型”列），可用 lvye-forms sheet register 生成",
+                f"{display_path(register)} is not a register: it needs the columns 文件, 对象编号 "
+                "and 表单 (or 服务点 and 类型); `lvye-forms sheet register` writes one",
+            )
+        )
     scanned = scan_archive(archive, register)
     point_sources = [*scanned.registers, *([service_points] if service_points else [])]
     points = read_service_points(list(dict.fromkeys(point_sources)))
