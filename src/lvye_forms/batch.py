@@ -143,6 +143,9 @@ class RenderRun:
                     continue
                 self._write_document(outcome.record, self.agency or DEFAULT_AGENCY, report)
             reports.append(report)
+        for report in reports:
+            # File-level problems first, then sheet by sheet in row order: how staff fix them.
+            report.problems.sort(key=lambda p: (p.row is not None, p.sheet, p.row or 0))
         self._error_copy(path, reports)
         return reports
 

@@ -213,9 +213,10 @@ class Terminal:
                     if f["subject_type"] == "service_point"
                     else "，".join(x for x in (f["worker"], f["service_point"]) if x)
                 )
+                name = "" if f["subject_name"] == f["subject_id"] else f["subject_name"]
                 self.print(
                     f"\n[bold]{self.text(subject_label(f['subject_type']))} {self.text(f['subject_id'])}[/bold] "
-                    f"{self.text(f['subject_name'])}" + (f"（{self.text(who)}）" if who else "")
+                    f"{self.text(name)}" + (f"（{self.text(who)}）" if who else "")
                 )
             if group.is_series:
                 self.print(
