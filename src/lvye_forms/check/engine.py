@@ -197,12 +197,15 @@ def _strict(function: Any) -> Any:
 def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        # Like date + timedelta past 9999-12-31: a document's odd date, not the profile's fault.
+        raise OverflowError("date value out of range")
     for last in (31, 30, 29, 28):
         try:
             return dt.date(year, month, min(day.day, last))
         except ValueError:
             continue
-    raise ValueError(day)
+    raise OverflowError("date value out of range")
 
 
 def months_between(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
@@ -433,12 +436,32 @@ def _evaluate(
         if "date value out of range" in str(exc):
             return None  # a document's date near 9999-12-31 plus a few days: a data problem
         raise fail(f"表达式的数值超出范围（{exc}）") from None
-    except (TypeError, AttributeError, ValueError, LookupError, ArithmeticError):
-        # A fact the expression needs is absent (None + days(7)): the rule cannot apply yet.
-        return None
+    except ArithmeticError as exc:  # 1/0: the expression's own fault, whatever the facts
+        raise fail(f"表达式计算出错（{_error_text(exc)}）") from None
+    except (TypeError, AttributeError, ValueError) as exc:
+        if _from_none(exc):
+            # A fact the expression needs is absent (None + days(7)): the rule cannot apply yet.
+            return None
+        # date >= 'abc', add_months('x', 1): values the expression cannot combine.
+        raise fail(f"表达式计算出错（{_error_text(exc)}）") from None
+    except LookupError:
+        return None  # an item of a list or table that is not there: an absent fact
     if isinstance(result, Unknown) and not unknown:
         raise result.error()
     return result
+
+
+def _from_none(exc: BaseException) -> bool:
+    """Whether a TypeError, AttributeError or ValueError came from an empty fact (a None
+    operand or argument: ``None + days(7)``, ``add_months(None, 1)``), not from values of the
+    wrong kind (``date >= 'abc'``)."""
+    return "NoneType" in str(exc) or "'None'" in str(exc)
+
+
+def _error_text(exc: BaseException) -> str:
+    text = display_text(str(exc))
+    text = text if len(text) <= 200 else text[:200] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 MAX_ASSUMED = 3  # unknown facts whose truth values `_decide` tries in every combination
@@ -707,6 +730,23 @@ def _joined(messages: list[str]) -> str:
     return "；".join(unique)
 
 
+def _due_date(value: Any, requirement: Requirement, profile: Profile) -> dt.date | None:
+    """The deadline a `due` expression gave: a date, or None (False) when the rule cannot
+    apply yet; anything else (a text, a number) is the profile's mistake."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    where = f"{profile.source} 第 {requirement.line} 行" if requirement.line else profile.source
+    shown = _label_text(repr(value))
+    raise ProfileError(
+        f"{where}：期限表达式应得到日期，得到的是 {type(value).__name__}（{shown}）："
+        f"{_shown(str(requirement.due))}"
+    )
+
+
 def _evaluate_requirement(
     requirement: Requirement,
     step: str,
@@ -757,8 +797,7 @@ def _evaluate_requirement(
                     continue
             known.append(candidate)
         due, due_unknown = attempt(requirement.due, scope)
-        due = due.date() if isinstance(due, dt.datetime) else due
-        due = due if isinstance(due, dt.date) else None
+        due = _due_date(due, requirement, profile)
         common = {
             **base,
             "step": step,

@@ -1,0 +1,102 @@
+"""Problems a tester found in the checker: failing expressions, unknown service points, dateless
+scans beside generated documents, upper-case form ids in names, register messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+
+import pytest
+
+from lvye_forms import api
+from lvye_forms.check.profile import ProfileError
+
+from .test_check import complete_case, scan_file, status_of
+
+AS_OF = dt.date(2024, 7, 15)
+
+
+def lvye_copy(tmp_path, old: str, new: str):
+    """lvye.yaml with one expression replaced, and the line it is on."""
+    text = resources.files("lvye_forms.profiles").joinpath("lvye.yaml").read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    line = text[: text.index(old)].count("\n") + 1
+    path = tmp_path / "ours.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path, line
+
+
+def small_profile(tmp_path, key: str, expression: str, form: str = "case_consent"):
+    path = tmp_path / "small.yaml"
+    path.write_text(
+        "name: x\nsubjects:\n  case:\n    closed_when: \"has('case_closing')\"\n    steps:\n"
+        "      - id: a\n        requires:\n"
+        f"          - form: {form}\n            {key}: {json.dumps(expression)}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+# --- 1. expressions that fail while running are the profile's error ------------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["first_date('case_consent') + days(1/0)", "'abc'", "5", "as_of - as_of"],
+)
+def test_a_due_that_fails_or_is_no_date_is_a_profile_error(tmp_path, expression):
+    complete_case(tmp_path / "archive")
+    path, line = lvye_copy(
+        tmp_path,
+        "due: \"first_date('case_consent') + days(30)\"",
+        f"due: {json.dumps(expression)}",
+    )
+    with pytest.raises(ProfileError) as caught:
+        api.check_archive(tmp_path / "archive", profile=str(path), as_of=AS_OF)
+    message = str(caught.value)
+    assert "ours.yaml" in message and f"第 {line - 1} 行" in message  # the requirement's line
+    assert expression.replace("'", "") in message.replace("'", "")
+    if expression in ("'abc'", "5", "as_of - as_of"):
+        assert "期限表达式应得到日期" in message
+
+
+@pytest.mark.parametrize(
+    ("key", "expression"),
+    [
+        ("when", "closed and (1/0)"),
+        ("valid", "1/0 > 0 and doc.client_signed_date"),
+        ("valid", "doc.client_signed_date >= 'abc'"),
+        ("valid", "add_months('abc', 1)"),
+        ("due", "as_of + 'x'"),
+    ],
+)
+def test_failing_conditions_are_profile_errors(tmp_path, key, expression):
+    complete_case(tmp_path / "archive")
+    path = small_profile(tmp_path, key, expression)
+    with pytest.raises(ProfileError, match=r"small\.yaml 第 8 行.*表达式计算出错"):
+        api.check_archive(tmp_path / "archive", profile=str(path), as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "fact('case_referral', 'referral_date') + days(7)",
+        "add_months(fact('case_referral', 'referral_date'), 2)",
+        "first_date('case_referral') + days(1)",
+    ],
+)
+def test_an_empty_fact_still_means_no_deadline(tmp_path, expression):
+    complete_case(tmp_path / "archive")
+    path = small_profile(tmp_path, "due", expression)
+    report = api.check_archive(tmp_path / "archive", profile=str(path), as_of=AS_OF)
+    finding = status_of(report, "GA-2024-017", "《接受个案服务同意书》")
+    assert finding["status"] == "complete" and finding["due"] is None
+
+
+def test_an_unknown_fact_is_still_unverified(tmp_path):
+    root = tmp_path / "archive"
+    scan_file(root, "GA-2024-017_case_consent.pdf")
+    path = small_profile(tmp_path, "due", "first_date('case_consent') + days(30)")
+    report = api.check_archive(root, profile=str(path), as_of=AS_OF)
+    assert status_of(report, "GA-2024-017", "《接受个案服务同意书》")["status"] == "unverified"
