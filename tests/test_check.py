@@ -134,6 +134,10 @@ def test_termination_notice_period_differs_by_profile(tmp_path):
     case = tmp_path / "个案" / "GA-2024-009"
     put(case, "termination_notice")  # notice 2024-08-01, termination 2024-08-09: eight days
     lvye = api.check_archive(tmp_path, as_of=dt.date(2024, 9, 1))
+    # No consent, so no service point: whether one week is enough cannot be told.
+    assert status_of(lvye, "GA-2024-009", "《终止服务通知》")["status"] == "unverified"
+    put(case, "case_consent", case_id="GA-2024-009", client_name="赵伟")  # a 社工站: one week
+    lvye = api.check_archive(tmp_path, as_of=dt.date(2024, 9, 1))
     assert status_of(lvye, "GA-2024-009", "《终止服务通知》")["status"] == "complete"
     naner = api.check_archive(tmp_path, profile="naner", as_of=dt.date(2024, 9, 1))
     assert status_of(naner, "GA-2024-009", "《终止服务通知》")["status"] == "invalid"

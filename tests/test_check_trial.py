@@ -12,7 +12,7 @@ import pytest
 from lvye_forms import api
 from lvye_forms.check.profile import ProfileError
 
-from .test_check import complete_case, scan_file, status_of
+from .test_check import complete_case, put, scan_file, status_of
 
 AS_OF = dt.date(2024, 7, 15)
 
@@ -100,3 +100,47 @@ def test_an_unknown_fact_is_still_unverified(tmp_path):
     path = small_profile(tmp_path, "due", "first_date('case_consent') + days(30)")
     report = api.check_archive(root, profile=str(path), as_of=AS_OF)
     assert status_of(report, "GA-2024-017", "《接受个案服务同意书》")["status"] == "unverified"
+
+
+# --- 2. an unknown service point is unknown, not "one week" --------------------------------
+
+
+def notice_finding(report, case_id: str = "GA-2024-009") -> dict:
+    found = [
+        f
+        for f in report.to_dict()["findings"]
+        if f["subject_id"] == case_id and f["forms"] == ["termination_notice"]
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_notice_period_without_a_service_point_is_unverified(tmp_path):
+    put(tmp_path / "个案", "termination_notice")  # 8 days' notice, no consent: no service point
+    report = api.check_archive(tmp_path, as_of=dt.date(2024, 9, 1))
+    finding = notice_finding(report)
+    assert finding["status"] == "unverified", finding
+    assert "《接受个案服务同意书》" in finding["message"] and "服务点" in finding["message"]
+
+
+def test_notice_period_with_a_named_service_point_is_checked(tmp_path):
+    put(tmp_path / "个案", "termination_notice")
+    put(tmp_path / "个案", "case_consent", case_id="GA-2024-009", client_name="赵伟")
+    report = api.check_archive(tmp_path, as_of=dt.date(2024, 9, 1))
+    assert notice_finding(report)["status"] == "complete"  # 社工站: a post, one week
+
+
+def test_a_service_point_itself_is_never_unknown(tmp_path):
+    from lvye_forms.archive import scan
+    from lvye_forms.check.engine import CheckContext, StaffRegister, group_subjects
+
+    put(tmp_path / "个案", "termination_notice")
+    put(tmp_path / "站", "monthly_plan_summary")
+    documents, _ = scan(tmp_path)
+    subjects = group_subjects(documents)
+    for (kind, _), subject in subjects.items():
+        variables = CheckContext(subject, documents, AS_OF, StaffRegister()).variables()
+        if kind == "service_point":
+            assert isinstance(variables["service_type"], str)
+        else:
+            assert repr(variables["service_type"]).startswith("<unknown case_consent.service_point")

@@ -87,7 +87,7 @@ class UnknownFact(Exception):
         self,
         form_id: str,
         field: str,
-        path: Path,
+        path: Path | None,
         part: str | None = None,
         key: tuple[str, str, str, str | None] | None = None,
     ) -> None:
@@ -111,8 +111,14 @@ class UnknownFact(Exception):
     def message(self) -> str:
         """What is not known, of which document, and how to make it known (in Chinese)."""
         model = get_form(self.form_id)
-        name = display_text(self.path.name)
         label = self.label
+        if self.path is None:  # no document of the form tells it (a case without its consent)
+            return (
+                f"不知道《{model.title}》的「{label}」（档案中没有写明{label}的该对象《{model.title}》）。"
+                f"请放入填写了{label}的 lvye-forms 生成的《{model.title}》，或放入其扫描件并在"
+                f"文件登记表中为它加一列「{label}」填写"
+            )
+        name = display_text(self.path.name)
         if self.field == "date" or (self.field == model.date_field and self.part is None):
             return (
                 f"不知道《{model.title}》的「{label}」（{name} 的文件名和登记表中都没有日期）。"
@@ -208,7 +214,8 @@ class Unknown:
         raise self.error()
 
     def __repr__(self) -> str:
-        return f"<unknown {self.fact.form_id}.{self.fact.field} of {self.fact.path.name}>"
+        where = self.fact.path.name if self.fact.path is not None else "no document"
+        return f"<unknown {self.fact.form_id}.{self.fact.field} of {where}>"
 
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _raise
     __len__ = __iter__ = __contains__ = __getitem__ = __call__ = _raise

@@ -43,7 +43,7 @@ from ..archive import (
 )
 from ..fields import month_of
 from ..paths import display_text
-from ..registry import UnknownForm, get_form
+from ..registry import UnknownForm, all_forms, get_form
 from . import sandbox
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 from .service_points import ServicePoint, ServicePointRegister
@@ -259,6 +259,15 @@ def _form(form_id: Any) -> Any:
         raise NoSuchField(str(form_id), "") from None
 
 
+@functools.cache
+def _service_point_form(subject_type: str) -> Any:
+    """The first form of `subject_type` that names its service point, or None."""
+    for model in all_forms():
+        if model.subject_type == subject_type and "service_point" in model.model_fields:
+            return model
+    return None
+
+
 class CheckContext:
     """Everything needed to evaluate one subject's rules."""
 
@@ -289,12 +298,24 @@ class CheckContext:
         return self.service_points.lookup(name)
 
     def _unknown_service_point(self) -> Unknown | None:
-        for document in self.subject.documents:
+        """When no document of the subject names its service point: the unknown service point
+        of the first document that might (a scan of a form with a 服务点 field), or, when the
+        subject has no such document at all, of the first form of its type that has one (a
+        case's 《接受个案服务同意书》). None for a service point, and for a subject type whose
+        forms never name one."""
+        if self.subject.type == "service_point":
+            return None
+        empty = None
+        for document in sorted(self.subject.documents, key=_by_date):
             if "service_point" in document.model.model_fields:
                 value = document.view_fact("service_point")
                 if isinstance(value, Unknown):
                     return value
-        return None
+                empty = empty or document.model  # generated, the service point left empty
+        model = empty or _service_point_form(self.subject.type)
+        if model is None:
+            return None
+        return Unknown(UnknownFact(model.form_id, "service_point", None))
 
     def start(self) -> tuple[dt.date | None, str]:
         """When the subject's obligations begin, and how that was decided.
