@@ -144,3 +144,40 @@ def test_a_service_point_itself_is_never_unknown(tmp_path):
             assert isinstance(variables["service_type"], str)
         else:
             assert repr(variables["service_type"]).startswith("<unknown case_consent.service_point")
+
+
+# --- 3. a dateless scan beside the generated document it is the signed copy of -------------
+
+
+def test_a_dateless_scan_beside_a_dated_consent_does_not_hide_its_date(tmp_path):
+    case = complete_case(tmp_path)
+    scan_file(case, "GA-2024-017_case_consent.pdf")
+    report = api.check_archive(tmp_path, as_of=AS_OF)
+    plan = status_of(report, "GA-2024-017", "《个案服务计划书》")
+    assert plan["status"] == "complete" and plan["due"] == "2024-04-03", plan
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "first_date('case_consent') == last_date('case_consent')",
+        "first('case_consent').date == last('case_consent').date",
+        "fact('case_consent', 'client_signed_date') == first_date('case_consent')",
+        "fact('case_consent', 'date') == first_date('case_consent')",
+    ],
+)
+def test_helpers_use_the_generated_documents_date(tmp_path, expression):
+    case = complete_case(tmp_path / "archive")
+    scan_file(case, "GA-2024-017_case_consent.pdf")
+    path = small_profile(tmp_path, "valid", expression)
+    report = api.check_archive(tmp_path / "archive", profile=str(path), as_of=AS_OF)
+    assert status_of(report, "GA-2024-017", "《接受个案服务同意书》")["status"] == "complete"
+
+
+def test_a_dateless_scan_alone_is_still_unknown(tmp_path):
+    case = tmp_path / "个案"
+    put(case, "case_plan")
+    scan_file(case, "GA-2024-017_case_consent.pdf")
+    report = api.check_archive(tmp_path, as_of=AS_OF)
+    plan = status_of(report, "GA-2024-017", "《个案服务计划书》")
+    assert plan["status"] == "unverified" and "GA-2024-017_case_consent.pdf" in plan["message"]

@@ -342,9 +342,16 @@ class CheckContext:
         pool = self.subject.documents if scope == "subject" else self.archive
         return [DocView(d) for d in sorted(pool, key=_by_date) if d.form_id in forms]
 
+    def _dated(self, forms: tuple[str, ...]) -> list[DocView]:
+        """`_docs(forms)` without the dateless scans of a form that has a generated document:
+        such a scan is most likely the signed copy of that document, whose date is known."""
+        views = self._docs(forms)
+        generated = {v.form for v in views if v._document.record is not None}
+        return [v for v in views if v._document.date_known or v.form not in generated]
+
     def variables(self) -> dict[str, Any]:
         def extreme(pick: Any, forms: tuple[str, ...]) -> Any:
-            views = self._docs(forms)
+            views = self._dated(forms)
             for view in views:
                 if not view._document.date_known:  # a scan named without a date
                     return view.date
@@ -352,11 +359,11 @@ class CheckContext:
             return pick(dates, default=None)
 
         def first(*forms: str) -> DocView | None:
-            found = self._docs(forms)
+            found = self._dated(forms)
             return found[0] if found else None
 
         def last(*forms: str) -> DocView | None:
-            found = self._docs(forms)
+            found = self._dated(forms)
             return found[-1] if found else None
 
         def fact(form: str, name: str) -> Any:
