@@ -181,3 +181,41 @@ def test_a_dateless_scan_alone_is_still_unknown(tmp_path):
     report = api.check_archive(tmp_path, as_of=AS_OF)
     plan = status_of(report, "GA-2024-017", "《个案服务计划书》")
     assert plan["status"] == "unverified" and "GA-2024-017_case_consent.pdf" in plan["message"]
+
+
+# --- 4. form ids in names in any letter case ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "GA-2024-017_CASE_CONSENT_20240304.PDF",
+        "GA-2024-017_Case_Consent_2024-03-04.pdf",
+        "GA-2024-017_case_consent_20240304.pdf",
+        "GA-2024-017_接受个案服务同意书_20240304.JPG",
+    ],
+)
+def test_form_ids_in_file_names_are_case_insensitive(tmp_path, name):
+    from lvye_forms.archive import ArchiveDocument, identify
+
+    path = scan_file(tmp_path, name)
+    found = identify(path)
+    assert isinstance(found, ArchiveDocument), found
+    assert (found.form_id, found.subject_id, found.date) == (
+        "case_consent", "GA-2024-017", dt.date(2024, 3, 4),
+    )
+
+
+def test_a_register_names_forms_in_any_case(tmp_path):
+    from openpyxl import Workbook
+
+    scan_file(tmp_path, "signed consent.pdf")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "文件登记"
+    sheet.append(["文件", "对象编号", "表单", "日期"])
+    sheet.append(["signed consent.pdf", "GA-2024-017", "Case_Consent", "2024-03-04"])
+    book.save(tmp_path / "文件登记.xlsx")
+    report = api.check_archive(tmp_path, as_of=AS_OF)
+    assert report.to_dict()["unplaced"] == []
+    assert status_of(report, "GA-2024-017", "《接受个案服务同意书》")["document"].endswith("signed consent.pdf")

@@ -18,11 +18,15 @@ from ..registry import UnknownForm, find_form_by_title, get_form
 
 
 def _form_from_token(token: str) -> type[FormModel] | None:
+    """The form a file name or register cell names: by id in any letter case (CASE_CONSENT,
+    Case_Consent), or by Chinese title."""
     token = token.strip().strip("《》")
-    try:
-        return get_form(token)
-    except UnknownForm:
-        return find_form_by_title(token)
+    for candidate in dict.fromkeys((token, token.lower())):
+        try:
+            return get_form(candidate)
+        except UnknownForm:
+            continue
+    return find_form_by_title(token)
 
 
 # What looks like a date in a name: 20240304, 2024-03-04, 2024.3.4, 2024年3月4日. Eight digits
