@@ -219,3 +219,54 @@ def test_a_register_names_forms_in_any_case(tmp_path):
     report = api.check_archive(tmp_path, as_of=AS_OF)
     assert report.to_dict()["unplaced"] == []
     assert status_of(report, "GA-2024-017", "《接受个案服务同意书》")["document"].endswith("signed consent.pdf")
+
+
+# --- 5. register rows: outside the archive, and which column is wrong -----------------------
+
+
+def register_rows(folder, *rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "文件登记"
+    sheet.append(["文件", "对象编号", "表单", "日期"])
+    for row in rows:
+        sheet.append(list(row))
+    folder.mkdir(parents=True, exist_ok=True)
+    book.save(folder / "文件登记.xlsx")
+
+
+def test_a_register_row_outside_the_archive_says_so(tmp_path):
+    root = tmp_path / "a" / "archive"
+    scan_file(root, "x.pdf")
+    register_rows(
+        root,
+        ["../../etc/passwd", "GA-2024-017", "case_consent", "2024-03-04"],
+        ["/etc/passwd", "GA-2024-017", "case_consent", "2024-03-04"],
+        ["x.pdf", "GA-2024-017", "case_consent", "2024-03-04"],
+    )
+    report = api.check_archive(root, as_of=AS_OF)
+    unplaced = report.to_dict()["unplaced"]
+    reasons = [u["reason"] for u in unplaced]
+    assert len(reasons) == 2, unplaced
+    assert "第 2 行" in reasons[0] and "../../etc/passwd" in reasons[0] and "档案文件夹以外" in reasons[0]
+    assert "第 3 行" in reasons[1] and "/etc/passwd" in reasons[1] and "档案文件夹以外" in reasons[1]
+    assert all(u["file"].endswith("文件登记.xlsx") for u in unplaced)
+    assert not any("不存在" in r for r in reasons)
+
+
+def test_a_register_row_names_the_column_that_is_wrong(tmp_path):
+    scan_file(tmp_path, "x.pdf")
+    register_rows(
+        tmp_path,
+        ["x.pdf", "GA-2024-017", "case_consnet", "2024-03-04"],
+        ["x.pdf", "", "case_consent", "2024-03-04"],
+        ["", "GA-2024-017", "", "2024-03-04"],
+    )
+    report = api.check_archive(tmp_path, as_of=AS_OF)
+    reasons = sorted(u["reason"] for u in report.to_dict()["unplaced"] if u["reason"].startswith("登记表"))
+    assert len(reasons) == 3, reasons
+    assert "「表单」列的“case_consnet”不是表单编号或名称" in reasons[0] and "第 2 行" in reasons[0]
+    assert "「对象编号」列是空的" in reasons[1] and "第 3 行" in reasons[1]
+    assert "「文件」列是空的" in reasons[2] and "「表单」列是空的" in reasons[2]

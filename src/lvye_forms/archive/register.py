@@ -22,7 +22,7 @@ from .documents import _ERROR_WORDS, _NO_FUTURE_CHECK, ArchiveDocument
 from .facts import _plain_label, scan_facts, session_target
 from .names import _form_from_token, month_field, parse_file_name, session_numbers
 from .unplaced import INVALID_ENTRY, UNKNOWN_FORM, UNREADABLE, Unplaced
-from .walk import _resolved
+from .walk import _resolved, _within
 
 # The register's own columns; 日期 and 节次 are facts of the listed file as well, and any further
 # column headed by a field's Chinese label (结案原因, 服务点…) or name (closing_reason) gives that
@@ -175,6 +175,7 @@ def read_register(path: Path, root: Path) -> tuple[dict[Path, ArchiveDocument], 
         return {}, [Unplaced(path, UNREADABLE, f"无法读取登记表：{reason}")]
     listed: dict[Path, ArchiveDocument] = {}
     problems: list[Unplaced] = []
+    real_root = _resolved(root) or root
     for table in tables.values():
         if "文件" not in table.headers:
             continue
@@ -182,16 +183,40 @@ def read_register(path: Path, root: Path) -> tuple[dict[Path, ArchiveDocument], 
             name = str(row.values.get("文件") or "").strip()
             where = f"登记表第 {row.row} 行"
             target = None
+            wrong: list[str] = []
             if name:
                 target = _resolved(root / name)
                 beside = _resolved(path.parent / name)
                 if (target is None or not target.exists()) and beside and beside.exists():
                     target = beside
-            model = _form_from_token(str(row.values.get("表单") or ""))
+                elif target is not None and not _within(target, real_root):
+                    problems.append(
+                        Unplaced(
+                            path, UNREADABLE,
+                            f"{where}：「文件」列的“{_shown_value(name)}”在档案文件夹以外，未检查"
+                            "（请写相对档案文件夹的路径）",
+                        )
+                    )
+                    continue
+                if target is None:
+                    wrong.append(f"「文件」列的“{_shown_value(name)}”不是可用的路径")
+            else:
+                wrong.append("「文件」列是空的")
+            form_text = row.values.get("表单")
+            model = None if is_empty(form_text) else _form_from_token(str(form_text))
+            if is_empty(form_text):
+                wrong.append("「表单」列是空的")
+            elif model is None:
+                wrong.append(
+                    f"「表单」列的“{_shown_value(form_text)}”不是表单编号或名称"
+                    "（如 case_consent 或 接受个案服务同意书；lvye-forms list 可查）"
+                )
             subject = display_text(str(row.values.get("对象编号") or "")).strip()
+            if not subject:
+                wrong.append("「对象编号」列是空的")
             if target is None or model is None or not subject:
                 problems.append(
-                    Unplaced(path, UNKNOWN_FORM, f"{where}：文件、对象编号或表单无法识别")
+                    Unplaced(path, UNKNOWN_FORM, f"{where}：{'；'.join(wrong)}；该行未使用")
                 )
                 continue
             document, bad_values = _register_entry(path, row.row, row.values, model, subject, target)
