@@ -70,3 +70,18 @@ def test_signed_copies_must_name_forms(tmp_path):
         parse_profile(base, "x.yaml")
     with pytest.raises(ProfileError, match="列表"):
         parse_profile("name: x\nsigned_copies: case_consent\nsubjects: {}\n", "x.yaml")
+
+
+def test_a_signed_scan_does_not_count_as_a_second_document(tmp_path):
+    """count('x') >= 2 must not pass with one document and the scan of its signed paper."""
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        "name: p\nsubjects:\n  case:\n    steps:\n      - id: a\n        requires:\n"
+        "          - form: case_intake\n            when: \"count('case_consent') >= 2\"\n",
+        encoding="utf-8",
+    )
+    case = tmp_path / "档案" / "个案"
+    put(case, "case_consent")
+    scan_file(case, "GA-2024-017_case_consent_20240304.pdf")
+    report = api.check_archive(tmp_path / "档案", profile=str(profile), as_of=AS_OF)
+    assert [f for f in report.to_dict()["findings"] if "基本资料" in f["requirement"]] == []

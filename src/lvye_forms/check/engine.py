@@ -340,7 +340,15 @@ class CheckContext:
         for form_id in forms:
             _form(form_id)
         pool = self.subject.documents if scope == "subject" else self.archive
-        return [DocView(d) for d in sorted(pool, key=_by_date) if d.form_id in forms]
+        found = [d for d in sorted(pool, key=_by_date) if d.form_id in forms]
+        # The scan of a signed paper is the same document as the generated one of that
+        # subject, form and date: it must not count twice (count(...) >= 2).
+        generated = {(d.form_id, d.subject_id, d.date) for d in found if d.record is not None}
+        return [
+            DocView(d)
+            for d in found
+            if d.record is not None or (d.form_id, d.subject_id, d.date) not in generated
+        ]
 
     def _dated(self, forms: tuple[str, ...]) -> list[DocView]:
         """`_docs(forms)` without the dateless scans of a form that has a generated document:
