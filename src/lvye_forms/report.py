@@ -50,6 +50,18 @@ class RunStatus(str, Enum):
         return {RunStatus.OK: 0, RunStatus.PROBLEMS: 1, RunStatus.FAILED: 2}[self]
 
 
+class _Report:
+    """What every command's report has: a status, and whether it is all well."""
+
+    @property
+    def status(self) -> RunStatus:
+        raise NotImplementedError
+
+    @property
+    def ok(self) -> bool:
+        return self.status is RunStatus.OK
+
+
 # --- render ------------------------------------------------------------------------------
 
 
@@ -144,7 +156,7 @@ class FileReport:
 
 
 @dataclass
-class RenderReport:
+class RenderReport(_Report):
     """Everything one `render` run did, across all its input files."""
 
     outdir: Path
@@ -198,9 +210,6 @@ class RenderReport:
         ok = all(f.ok for f in self.files) and not self.notices
         return RunStatus.OK if ok else RunStatus.PROBLEMS
 
-    @property
-    def ok(self) -> bool:
-        return self.status is RunStatus.OK
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -273,7 +282,7 @@ class FindingGroup:
 
 
 @dataclass
-class CheckReport:
+class CheckReport(_Report):
     """The findings of one archive check, with the totals every output prints."""
 
     profile: str
@@ -352,9 +361,6 @@ class CheckReport:
     def status(self) -> RunStatus:
         return RunStatus.PROBLEMS if self.problems else RunStatus.OK
 
-    @property
-    def ok(self) -> bool:
-        return self.status is RunStatus.OK
 
     @property
     def totals(self) -> dict[str, int]:
@@ -480,7 +486,7 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 @dataclass
-class StatsReport:
+class StatsReport(_Report):
     """The month's computed 《社工服务统计表》 and what became of its file."""
 
     month: str
@@ -497,9 +503,6 @@ class StatsReport:
     def status(self) -> RunStatus:
         return RunStatus.PROBLEMS if self.document.status is WriteStatus.KEPT else RunStatus.OK
 
-    @property
-    def ok(self) -> bool:
-        return self.status is RunStatus.OK
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -135,26 +135,13 @@ class FormReader:
         problems = []
         seen: set[str] = set()
         for header in table.headers:
-            if not header:
-                continue
             if header in seen:
-                problems.append(
-                    self.problem(
-                        Code.DUPLICATE_COLUMN,
-                        sheet=table.name,
-                        column=header,
-                        text=message(Code.DUPLICATE_COLUMN, column=header),
-                    )
-                )
-            elif header not in known:
-                problems.append(
-                    self.problem(
-                        Code.UNKNOWN_COLUMN,
-                        sheet=table.name,
-                        column=header,
-                        text=message(Code.UNKNOWN_COLUMN, column=header),
-                    )
-                )
+                code: Code | None = Code.DUPLICATE_COLUMN
+            else:
+                code = Code.UNKNOWN_COLUMN if header and header not in known else None
+            if header and code is not None:
+                text = message(code, column=header)
+                problems.append(self.problem(code, sheet=table.name, column=header, text=text))
             seen.add(header)
         return problems
 
