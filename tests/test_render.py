@@ -226,3 +226,22 @@ def test_attendance_is_members_by_sessions():
     assert by_name["郑可欣"][2] == "缺"
     totals = next(r for r in rows if r[1] == "出席人数")
     assert totals[2:7] == [3, 4, 3, 4, 14]
+
+
+def test_signature_lines_of_tabular_forms_print_no_program_text():
+    """Every xlsx form: one line per signer, the record's date or a blank, never a tuple."""
+    from openpyxl import load_workbook
+
+    from lvye_forms.registry import all_forms
+    from lvye_forms.render.tabular import signature_lines
+
+    for model in all_forms():
+        if model.kind != "xlsx" or not model.signatures:
+            continue
+        record = model.model_validate(model.examples[0], context={"today": TODAY})
+        sheet = load_workbook(io.BytesIO(api.render_record(record))).worksheets[0]
+        text = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert not any("('" in t or "None" in t for t in text), model.form_id
+        for who, day in signature_lines(record):
+            line = f"{who}：________________　　日期：{day or '____年__月__日'}"
+            assert line in text, (model.form_id, line)

@@ -124,12 +124,13 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
         for column, value in enumerate(data.totals, start=1):
             _cell(sheet, row, column, value, font=Font(name=_FONT, size=10.5, bold=True))
     row += 2
-    for signature in data.signatures:
+    for who, day in data.signatures:
+        # One signer a line, room to sign; a date the record gives is printed, else a blank.
         _merged_line(
             sheet,
             row,
             width,
-            f"{signature}：________________　　日期：____年__月__日",
+            f"{who}：________________　　日期：{day or '____年__月__日'}",
             Font(name=_FONT, size=10.5),
             align="left",
         )
