@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import sys
 import zipfile
@@ -25,7 +24,6 @@ from .formats.as_xlsx import check_to_xlsx
 from .i18n import t
 from .ingest.tables import UnreadableFile
 from .paths import display_path
-from .privacy import mask_record
 from .registry import UnknownForm, get_form
 from .render.embed import NoEmbeddedData
 from .render.output import WriteStatus, remove_leftovers, write_atomic
@@ -267,18 +265,16 @@ def render(
         if progress is not None:
             progress.close()
     if as_json:
-        _echo_json(to_json(report, show_personal=show_personal))
+        click.echo(to_json(report, show_personal=show_personal, ascii_only=_ascii_stdout()))
     else:
         terminal.render_summary(report)
     sys.exit(report.status.exit_code)
 
 
-def _echo_json(text: str) -> None:
-    """JSON to stdout; escaped (\\uXXXX) when stdout cannot hold every character (GBK)."""
+def _ascii_stdout() -> bool:
+    """Whether JSON for stdout must escape non-ASCII: a console that is not UTF-8 (GBK)."""
     encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
-    if encoding not in ("utf8", "utf_8"):
-        text = json.dumps(json.loads(text), ensure_ascii=True, indent=2)
-    click.echo(text)
+    return encoding not in ("utf8", "utf_8")
 
 
 def _split_form(args: tuple[str, ...]) -> tuple[str | None, list[Path]]:
@@ -321,12 +317,10 @@ def extract(file: Path, output: Path | None, show_personal: bool, overwrite: boo
         raise click.ClickException(
             t(f"无法读取 {display_path(file)}：{exc}", f"Cannot read {display_path(file)}: {exc}")
         ) from None
-    if not show_personal:
-        payload = dict(payload, data=mask_record(str(payload.get("form")), payload.get("data")))
-    text = payload_to_json(payload, show_personal=show_personal)
     if output is None:
-        _echo_json(text)
+        click.echo(payload_to_json(payload, show_personal=show_personal, ascii_only=_ascii_stdout()))
         return
+    text = payload_to_json(payload, show_personal=show_personal)
     _write_output(output, (text + "\n").encode("utf-8"), overwrite)
     if not show_personal:
         click.echo(
@@ -375,7 +369,7 @@ def stats(
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        _echo_json(to_json(report))
+        click.echo(to_json(report, ascii_only=_ascii_stdout()))
     else:
         as_text.Terminal().stats(report)
     sys.exit(report.status.exit_code)
@@ -485,15 +479,14 @@ def check(
     else:
         rendered: str | bytes
         if output_format == "json":
-            rendered = to_json(report, show_personal=show_personal)
+            ascii_only = output is None and _ascii_stdout()
+            rendered = to_json(report, show_personal=show_personal, ascii_only=ascii_only)
         elif output_format == "xlsx":
             rendered = check_to_xlsx(report, show_personal=show_personal)
         else:
             links_from = output.parent if output is not None else None
             rendered = check_to_html(report, show_personal=show_personal, links_from=links_from)
-        if output is None and output_format == "json":
-            _echo_json(str(rendered))
-        elif output is None:
+        if output is None:
             click.echo(rendered)
         else:
             data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered

@@ -78,11 +78,6 @@ def mask_data(value: Any) -> Any:
     return value
 
 
-def shown(text: str, show_personal: bool) -> str:
-    """What may be shown of `text`: itself when the user asked for personal data, else masked."""
-    return text if show_personal else mask_text(text)
-
-
 def mask_record(form_id: str, data: Any) -> Any:
     """A record's data (as `extract` gives it) masked by column kind and by content.
 

@@ -39,15 +39,15 @@ SCHEMA_VERSION = 2  # of the JSON every report prints; keys documented in docs/g
 
 
 class RunStatus(str, Enum):
-    """How a command ended, and so its exit status."""
+    """How a command that ran ended, and so its exit status (one that could not run at all —
+    a bad profile, bad arguments — exits 2 from the command line without a report)."""
 
     OK = "ok"  # everything done, nothing wrong
     PROBLEMS = "problems"  # done, but some rows, files or requirements need attention
-    FAILED = "failed"  # could not run at all (bad profile, unreadable archive…)
 
     @property
     def exit_code(self) -> int:
-        return {RunStatus.OK: 0, RunStatus.PROBLEMS: 1, RunStatus.FAILED: 2}[self]
+        return 0 if self is RunStatus.OK else 1
 
 
 class _Report:
@@ -163,7 +163,6 @@ class RenderReport(_Report):
     files: list[FileReport] = field(default_factory=list)
     # Run-wide problems that belong to no one file (LibreOffice missing for --pdf, …).
     notices: list[str] = field(default_factory=list)
-    failed: str = ""  # why the run could not start at all
 
     @property
     def rows(self) -> int:
@@ -205,8 +204,6 @@ class RenderReport(_Report):
 
     @property
     def status(self) -> RunStatus:
-        if self.failed:
-            return RunStatus.FAILED
         ok = all(f.ok for f in self.files) and not self.notices
         return RunStatus.OK if ok else RunStatus.PROBLEMS
 
@@ -226,7 +223,6 @@ class RenderReport(_Report):
             "pdfs": len(self.pdfs),
             "annotated_copies": [display_path(p) for p in self.annotated_copies],
             "notices": list(self.notices),
-            "error": self.failed or None,
             "files": [f.to_dict() for f in self.files],
         }
 

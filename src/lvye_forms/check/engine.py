@@ -64,10 +64,6 @@ class FindingStatus(str, Enum):
     def label(self) -> str:
         return (STATUS_LABELS_EN if i18n.current() == "en" else STATUS_LABELS)[self]
 
-    @property
-    def is_problem(self) -> bool:
-        return self in PROBLEMS
-
 
 COMPLETE, MISSING, LATE, NOT_DUE, INVALID, UNVERIFIED, UNSIGNED = (
     FindingStatus.COMPLETE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from ..privacy import mask_data, mask_whole
+from ..privacy import mask_data, mask_record, mask_whole
 
 
 class _Report(Protocol):
@@ -29,12 +29,18 @@ def masked(data: Any) -> Any:
     return mask_data(data)
 
 
-def to_json(report: _Report, *, show_personal: bool = False) -> str:
-    return json.dumps(
-        report_data(report, show_personal=show_personal), ensure_ascii=False, indent=2
-    )
+def to_json(report: _Report, *, show_personal: bool = False, ascii_only: bool = False) -> str:
+    """`ascii_only` escapes every other character (\\uXXXX), for a console that cannot show it."""
+    data = report_data(report, show_personal=show_personal)
+    return json.dumps(data, ensure_ascii=ascii_only, indent=2)
 
 
-def payload_to_json(payload: dict[str, Any], *, show_personal: bool = False) -> str:
-    """The data a document carries (`extract`), masked by content unless asked."""
-    return json.dumps(payload if show_personal else masked(payload), ensure_ascii=False, indent=2)
+def payload_to_json(
+    payload: dict[str, Any], *, show_personal: bool = False, ascii_only: bool = False
+) -> str:
+    """The data a document carries (`extract`): personal columns masked whole and everything
+    else by content, unless asked."""
+    if not show_personal:
+        data = mask_record(str(payload.get("form")), payload.get("data"))
+        payload = masked({**payload, "data": None}) | {"data": data}
+    return json.dumps(payload, ensure_ascii=ascii_only, indent=2)

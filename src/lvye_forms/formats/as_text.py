@@ -122,9 +122,6 @@ class Terminal:
             )
 
     def render_summary(self, report: RenderReport) -> None:
-        if report.failed:
-            self.print(f"[red]{self.text(report.failed)}[/red]")
-            return
         for notice in report.notices:
             self.print(f"[yellow]{self.text(notice)}[/yellow]")
         if len([f for f in report.files if f.worth_showing]) <= 1 and not report.pdfs:
@@ -456,7 +453,6 @@ class RenderProgress(RenderEvents):
         self._bar: Progress | None = None
         self._task: Any = None
         self._header_printed = False
-        self._current: FileReport | None = None
 
     # RenderEvents protocol (see api.render)
 

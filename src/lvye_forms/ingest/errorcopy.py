@@ -26,7 +26,6 @@ SUFFIX = "-待修改"
 MARK = "lvye-forms"
 _CORE = "docProps/core.xml"
 _KEYWORDS = re.compile(rb"<cp:keywords>([^<]*)</cp:keywords>")
-_MODIFIED_BY = re.compile(rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>")
 _CORE_LIMIT = 1024 * 1024
 _MAX_COPIES = 50  # copies (2)…(50) a person may keep before we stop looking for a free name
 
@@ -53,7 +52,7 @@ def values_digest(source: Path | bytes) -> str:
 
 
 def _marked(data: bytes) -> bytes:
-    """The workbook with our mark and the digest of its values in its core properties."""
+    """The workbook with our mark and the digest of its values in its keywords property."""
     stamp = f"{MARK}:{values_digest(data)}".encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -61,15 +60,9 @@ def _marked(data: bytes) -> bytes:
         for item in source.infolist():
             blob = source.read(item.filename)
             if item.filename == _CORE:
-                blob = _KEYWORDS.sub(b"", blob)
-                blob = _MODIFIED_BY.sub(b"", blob)
-                blob = blob.replace(
+                blob = _KEYWORDS.sub(b"", blob).replace(
                     b"</cp:coreProperties>",
-                    b"<cp:keywords>"
-                    + stamp
-                    + b"</cp:keywords><cp:lastModifiedBy>"
-                    + MARK.encode()
-                    + b"</cp:lastModifiedBy></cp:coreProperties>",
+                    b"<cp:keywords>" + stamp + b"</cp:keywords></cp:coreProperties>",
                 )
             target.writestr(item, blob)
     return out.getvalue()
