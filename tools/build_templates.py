@@ -6,7 +6,9 @@ are the keys of `lvye_forms.render.context.template_context`.
 
 from __future__ import annotations
 
+import argparse
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -17,12 +19,16 @@ from docx.shared import Cm, Pt
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docx_layout import (  # noqa: E402
+    CELL_PADDING_CM,
     TEXT_WIDTH_CM,
     TITLE_FONT,
     add_row,
+    balanced,
     band_row,
+    fit_cm,
     heading,
     keep_row,
+    keep_with_signatures,
     label_row,
     loop_table,
     new_document,
@@ -311,9 +317,9 @@ def activity_report():  # type: ignore[no-untyped-def]
 # ── Eldercare approval ─────────────────────────────────────────────────────────────────────
 
 APPROVALS = (
-    ("村（社区）\n居委会\n初审意见", "village_opinion", "village_date"),
-    ("镇（街）\n社会事务办\n复审意见", "town_opinion", "town_date"),
-    ("市民政局\n核准意见", "city_opinion", "city_date"),
+    ("村（社区）\n居委会\n初审意见", "village_decision", "village_opinion", "village_date"),
+    ("镇（街）\n社会事务办\n复审意见", "town_decision", "town_opinion", "town_date"),
+    ("市民政局\n核准意见", "city_decision", "city_opinion", "city_date"),
 )
 
 
@@ -346,7 +352,7 @@ def eldercare_approval():  # type: ignore[no-untyped-def]
     heading_.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading_.paragraph_format.space_before = Pt(4)
     heading_.paragraph_format.space_after = Pt(6)
-    run(heading_, "《东莞市社区居家养老服务补助审批表》", bold=True, size=Pt(16), font=TITLE_FONT)
+    run(heading_, "东莞市社区居家养老服务补助审批表", bold=True, size=Pt(16), font=TITLE_FONT)
     number = document.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     number.paragraph_format.space_after = Pt(4)
@@ -387,13 +393,15 @@ def eldercare_approval():  # type: ignore[no-untyped-def]
     t.rows[-1].height = Cm(1.0)
     cells[0].paragraphs[0].add_run().add_break()
     run(cells[0].paragraphs[0], "（或代理人）", bold=True, size=Pt(9))
+    wide_row(t, "受理服务点", "{{ service_point }}")
     band_row(t, "审批意见")
-    for who, opinion, date in APPROVALS:
+    for who, decision, opinion, date in APPROVALS:
         cells = add_row(t)
         write(cells[0], who, label=True)
         value = cells[1].merge(cells[3])
         top(value)
-        write(value, f"{{{{ {opinion} }}}}")
+        write(value, f"{{{{ {decision}_boxes }}}}")
+        run(value.add_paragraph(), f"{{{{ {opinion} }}}}")
         stamp = value.add_paragraph()
         stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         stamp.paragraph_format.space_before = Cm(1.1)
@@ -405,28 +413,103 @@ def eldercare_approval():  # type: ignore[no-untyped-def]
 
 
 SHORT_KINDS = {"text", "date", "choice", "yesno", "id", "phone", "mobile", "count", "money"}
+LABEL_CHARS = 7  # a label longer than this is broken into balanced lines
+LONG_TEXT_CM = 1.6  # a long-text row leaves room for two handwritten lines
+PART_SIZE = Pt(9.5)  # list tables with six or more columns
+NUMERALS = "一二三四五六七八九十"
+_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
+_INNER_NUMBER = re.compile(r"（[一二三四五六七八九十]+、")
 
 
 def _value_tag(column) -> str:  # type: ignore[no-untyped-def]
-    """How a field is printed: tick boxes for short choice lists, its value otherwise."""
-    if column.kind in ("choice", "choices") and len(column.choices) <= 6:
+    """How a field is printed: tick boxes for yes/no and short choice lists, its value
+    otherwise."""
+    if column.kind == "yesno" or (
+        column.kind in ("choice", "choices") and len(column.choices) <= 6
+    ):
         return f"{{{{ {column.name}_boxes }}}}"
     return f"{{{{ {column.name} }}}}"
 
 
-def _part_widths(part) -> list[float]:  # type: ignore[no-untyped-def]
-    weights = [
-        {"longtext": 2.2, "date": 1.5, "count": 0.7, "yesno": 0.7}.get(f.kind, 1.0)
-        for f in part.fields
-    ]
-    total = sum(weights)
-    return [round(TEXT_WIDTH_CM * w / total, 2) for w in weights]
+def _bare(text: str) -> str:
+    """A section name without the number the model wrote into it (四、…（五、…）)."""
+    return _INNER_NUMBER.sub("（", _NUMBER.sub("", text))
+
+
+def _numbered(headings: list[str]) -> list[str]:
+    """一、二、三… in the order the headings print, whatever the model numbered; a form with
+    a single heading prints it bare."""
+    if len(headings) < 2:
+        return headings
+    return [f"{_chinese_number(i + 1)}、{h}" for i, h in enumerate(headings)]
+
+
+def _chinese_number(n: int) -> str:
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def _example_texts(model, part: str, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+    rows = [row for example in model.examples for row in example.get(part, [])]
+    return [str(row.get(name, "")) for row in rows if row.get(name) not in (None, "")]
+
+
+def _part_widths(model, part, size_pt: float) -> list[float]:  # type: ignore[no-untyped-def]
+    """Each column at least as wide as its date, choice or typical short value needs (a date
+    or a stage name never wraps); the rest of the width goes to the text columns."""
+    minimum, weight = [], []
+    for f in part.fields:
+        need = fit_cm(balanced(f.label, 4), size_pt, bold=True)
+        if f.kind == "date":
+            need = max(need, fit_cm("2024年12月31日", size_pt))
+        elif f.kind in ("choice", "text", "yesno", "count", "money"):
+            values = list(f.choices) or _example_texts(model, part.name, f.name)
+            values = [v[:6] for v in values if "\n" not in v]
+            if values:
+                need = max(need, max(fit_cm(v, size_pt) for v in values))
+        minimum.append(need)
+        weight.append({"longtext": 2.0, "text": 1.0, "choices": 1.0}.get(f.kind, 0.0))
+    extra = TEXT_WIDTH_CM - sum(minimum)
+    if not sum(weight):
+        weight = [1.0] * len(minimum)
+    if extra < 0:  # too narrow: shrink the text columns, never a date
+        weight = [0.0 if f.kind == "date" else m for f, m in zip(part.fields, minimum, strict=True)]
+    widths = [m + extra * w / sum(weight) for m, w in zip(minimum, weight, strict=True)]
+    widths[-1] += TEXT_WIDTH_CM - sum(widths)
+    return [round(w, 2) for w in widths]
+
+
+def _per_line(width_cm: float, size_pt: float) -> int:
+    return max(2, int((width_cm - CELL_PADDING_CM) / (size_pt / 72 * 2.54 * 1.04)))
+
+
+def _sections(form, order: list[str], sections: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The form as [heading or None, [field or part names]]: a section starts at a field the
+    model's `sections` name (one on the key field starts the form) or at a list part."""
+    parts = {p.name for p in form.parts}
+    result: list[list] = [[sections.get(form.key.name), []]]
+    for name in order:
+        if name in sections:
+            result.append([sections[name], [name]])
+        elif name in parts:
+            result.append([form.parts[[p.name for p in form.parts].index(name)].label, [name]])
+        else:
+            if result[-1][1] and result[-1][1][-1] in parts:  # fields after a list part
+                result.append([None, []])
+            result[-1][1].append(name)
+    result = [s for s in result if s[1]]
+    titles = _numbered([_bare(h) for h, _ in result if h])
+    numbered = iter(titles)
+    return [(next(numbered) if h else None, names) for h, names in result]
 
 
 def generic(form_id: str):  # type: ignore[no-untyped-def]
     """The standard layout, from the model alone: short fields two to a row, long text in
-    full-width rows, each list part as its own table, section headings from the model's
-    `sections`, and the model's signature lines."""
+    full-width rows with room to write, yes/no and short choices as tick boxes, each list
+    part as its own table, numbered section headings from the model's `sections`, and the
+    model's signature lines kept on the page of the form's last rows."""
     from lvye_forms.registry import spec
 
     form = spec(form_id)
@@ -435,66 +518,94 @@ def generic(form_id: str):  # type: ignore[no-untyped-def]
     document = new_document(script)
     title_block(document, model.title, form.key.label, f"{{{{ {form.key.name} }}}}")
     parts = {p.name: p for p in form.parts}
-    sections = dict(getattr(model, "sections", {}))
-    order = [name for name in model.model_fields if name != form.key.name]
     columns = {c.name: c for c in form.columns}
-    t = None
+    order = [name for name in model.model_fields if name != form.key.name]
+    labels = [columns[n].label for n in order if n in columns]
+    label_cm = max(2.2, *(fit_cm(balanced(x, LABEL_CHARS), bold=True) for x in labels))
+    value_cm = (TEXT_WIDTH_CM - 2 * label_cm) / 2
+    four = [label_cm, value_cm, label_cm, value_cm]
+    last = None
+    for title, names in _sections(form, order, dict(getattr(model, "sections", {}))):
+        if title:
+            heading(document, title)
+        if names[0] in parts:
+            last = _part_table(document, model, parts[names[0]])
+            continue
+        if len(names) == 1 and title and columns[names[0]].kind == "longtext":
+            # One field under its own heading: the heading is its label.
+            last = table(document, [TEXT_WIDTH_CM])
+            cell = add_row(last)[0]
+            write(cell, _value_tag(columns[names[0]]))
+            top(cell)
+            last.rows[-1].height = Cm(LONG_TEXT_CM)
+            continue
+        last = table(document, four)
+        _field_rows(last, [columns[n] for n in names], label_cm)
+    signers = list(getattr(model, "signatures", ())) or ["负责社工"]
+    if last is not None and not (last.rows and "endfor" in last.rows[-1].cells[0].text):
+        keep_with_signatures(last)
+    signature_line(document, *[_signer(s) for s in signers], script=script)
+    return document
+
+
+def _field_rows(t, fields, label_cm: float) -> None:  # type: ignore[no-untyped-def]
+    """Short fields two to a row, the others one to a row across the table."""
     pending: list = []
 
-    def flush() -> None:
-        nonlocal pending
-        if pending:
-            pairs = [(c.label, _value_tag(c)) for c in pending]
-            if len(pairs) == 1:
-                wide_row(t, *pairs[0])
-            else:
-                label_row(t, *pairs)
-            pending = []
+    def label(column) -> str:  # type: ignore[no-untyped-def]
+        return balanced(column.label, _per_line(label_cm, 10.5))
 
-    for name in order:
-        if name in sections:
-            flush()
-            heading(document, sections[name])
-            t = None
-        if name in parts:
-            flush()
-            part = parts[name]
-            heading(document, part.label) if name not in sections else None
-            loop_table(
-                document,
-                _part_widths(part),
-                [f.label for f in part.fields],
-                "row",
-                name,
-                [f.name for f in part.fields],
-            )
-            t = None
-            continue
-        column = columns[name]
-        if t is None:
-            t = table(document, FOUR)
-        if column.kind in SHORT_KINDS and not (column.kind == "choice" and len(column.choices) > 3):
+    def flush() -> None:
+        if len(pending) == 2:
+            label_row(t, *[(label(c), _value_tag(c)) for c in pending])
+        elif pending:
+            wide_row(t, label(pending[0]), _value_tag(pending[0]))
+        pending.clear()
+
+    for column in fields:
+        short = column.kind in SHORT_KINDS and not (
+            column.kind == "choice" and len(column.choices) > 3
+        )
+        if short:
             pending.append(column)
             if len(pending) == 2:
                 flush()
-        else:
-            flush()
-            wide_row(
-                t,
-                column.label,
-                _value_tag(column),
-                min_height_cm=1.2 if column.kind == "longtext" else 0,
-            )
+            continue
+        flush()
+        long = column.kind == "longtext"
+        cell = wide_row(
+            t, label(column), _value_tag(column), min_height_cm=LONG_TEXT_CM if long else 0
+        )
+        if long:
+            top(cell)
     flush()
-    signers = list(getattr(model, "signatures", ())) or ["负责社工"]
-    signature_line(document, *[_signer(s) for s in signers], script=script)
-    return document
+
+
+def _part_table(document, model, part):  # type: ignore[no-untyped-def]
+    size_pt = 9.5 if len(part.fields) >= 6 else 10.5
+    widths = _part_widths(model, part, size_pt)
+    headers = [
+        balanced(f.label, _per_line(w, size_pt)) for f, w in zip(part.fields, widths, strict=True)
+    ]
+    return loop_table(
+        document,
+        widths,
+        headers,
+        "row",
+        part.name,
+        [f.name for f in part.fields],
+        size=PART_SIZE if size_pt < 10.5 else None,
+        align=[
+            CENTER if f.kind in ("date", "count", "yesno", "choice") else None for f in part.fields
+        ],
+        paper=True,
+    )
 
 
 def _signer(text: str) -> tuple[str, str]:
     """'负责社工|record_date' → ("负责社工", "{{ record_date }}"); no field → a blank date."""
     who, _, field = text.partition("|")
-    return who, f"{{{{ {field} }}}}" if field else ""
+    return who, optional_date(field) if field else ""
 
 
 CUSTOM = {
@@ -507,16 +618,25 @@ CUSTOM = {
 assert abs(sum(FOUR) - TEXT_WIDTH_CM) < 0.01 and abs(sum(TWO) - TEXT_WIDTH_CM) < 0.01
 
 
-def main(names: list[str]) -> None:
-    """Build the named templates, or every narrative form's: a custom layout where one is
-    written above, the standard layout otherwise."""
+def main(argv: list[str]) -> None:
+    """Scaffold the templates of narrative forms that have none: a custom layout where one
+    is written above, the standard layout otherwise. The templates in forms/ are the source
+    an agency edits in Word, so an existing one is only replaced with --force."""
     from lvye_forms.registry import all_forms
     from lvye_forms.render.package import normalise_zip
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("forms", nargs="*", help="form ids (default: every narrative form)")
+    parser.add_argument("--force", action="store_true", help="replace existing templates")
+    args = parser.parse_args(argv)
     FORMS_DIR.mkdir(exist_ok=True)
     narrative = [m.form_id for m in all_forms() if m.kind == "docx"]
-    for name in names or narrative:
+    kept = []
+    for name in args.forms or narrative:
         path = FORMS_DIR / f"{name}.docx"
+        if path.exists() and not args.force:
+            kept.append(name)
+            continue
         document = CUSTOM[name]() if name in CUSTOM else generic(name)
         buffer = io.BytesIO()
         document.save(buffer)
@@ -524,6 +644,11 @@ def main(names: list[str]) -> None:
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)
             print(f"wrote {path}")
+    if kept:
+        print(
+            f"kept {len(kept)} existing template(s) (they are the source; edit them in Word, "
+            f"or rebuild with --force): {' '.join(kept)}"
+        )
 
 
 if __name__ == "__main__":

@@ -158,7 +158,7 @@ def title_block(document, title: str, number_label: str, number_tag: str) -> Non
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.paragraph_format.space_before = Pt(4)
     heading.paragraph_format.space_after = Pt(6)
-    run(heading, f"《{title}》", bold=True, size=Pt(16), font=TITLE_FONT)
+    run(heading, title, bold=True, size=Pt(16), font=TITLE_FONT)
     number = document.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     number.paragraph_format.space_after = Pt(4)
@@ -365,30 +365,89 @@ def _full_width_row(t: Table, text: str) -> None:
     run(merged.paragraphs[0], text)
 
 
+SIGN_DATE_AT_CM = 10.0  # where 日期 starts on every signature line
+
+
 def signature_line(
     document,
     *pairs: tuple[str, str],
     script: str = "hans",  # type: ignore[no-untyped-def]
-    date_at_cm: float | None = None,
+    date_at_cm: float = SIGN_DATE_AT_CM,
 ) -> list[Paragraph]:
-    """签名：______ 日期：{{ date }} — one line per signer; with `date_at_cm` the dates of all
-    lines start at that tab stop."""
+    """签名：______ 日期：{{ date }} — one line per signer, the dates of all lines at one tab
+    stop; the lines keep together (keep-with-next), so a block never starts a page alone
+    when the paragraph before it keeps with it too (see `keep_with_signatures`)."""
     words = CHROME[script]
     lines = []
     for who, date_tag in pairs:
         p = document.add_paragraph()
-        p.paragraph_format.space_before = Pt(10)
-        if date_at_cm is None:
-            run(p, f"{who}{words['sign']}：＿＿＿＿＿＿＿＿＿＿　　{words['date']}：")
-        else:
-            p.paragraph_format.tab_stops.add_tab_stop(Cm(date_at_cm))
-            run(p, f"{who}{words['sign']}：＿＿＿＿＿＿＿＿＿＿\t{words['date']}：")
+        p.paragraph_format.space_before = Pt(12)
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(date_at_cm))
+        run(p, f"{who}{words['sign']}：＿＿＿＿＿＿＿＿＿＿\t{words['date']}：")
         run(p, date_tag if date_tag else words["blank_date"])
         lines.append(p)
+    for line in lines[:-1]:
+        line.paragraph_format.keep_with_next = True
     return lines
 
 
-def set_landscape(document) -> None:  # type: ignore[no-untyped-def]
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+def keep_with_signatures(t: Table, rows: int = 1) -> None:
+    """The last `rows` rows of the form's last table stay on the page of the signatures
+    below it: Word and LibreOffice move a row with keep-with-next paragraphs onto the next
+    page together with the following paragraph."""
+    for row in t.rows[-rows:]:
+        keep_row(row)
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
+# ── Sizing from the text ─────────────────────────────────────────────────────────────────
+
+CELL_PADDING_CM = 0.45  # both cell margins and a little air
+EM_CM = 10.5 / 72 * 2.54  # one Chinese character at the body size
+
+
+def text_em(text: str) -> float:
+    """The width of one line of text in ems: a Chinese character is one em, a digit or Latin
+    letter about half, and LibreOffice adds a quarter em between Chinese and Latin."""
+    width, previous = 0.0, None
+    for char in text:
+        wide = ord(char) > 0x2E7F
+        width += 1.0 if wide else 0.55
+        if previous is not None and wide != previous and not char.isspace():
+            width += 0.25
+        previous = wide
+    return width
+
+
+def fit_cm(text: str, size_pt: float = 10.5, bold: bool = False) -> float:
+    """The column width (cm) in which `text` stays on one line."""
+    longest = max((text_em(line) for line in text.split("\n")), default=0.0)
+    return round(longest * size_pt / 72 * 2.54 * (1.04 if bold else 1.0) + CELL_PADDING_CM, 2)
+
+
+NO_LINE_START = "、，。；：）」』"  # Chinese punctuation never begins a line
+
+
+def balanced(label: str, per_line: int) -> str:
+    """A label too long for one line of `per_line` characters, broken into lines of nearly
+    equal length (微觀系統\n（家庭）), so no line holds one orphan character and none starts
+    with a comma or closing bracket."""
+    if len(label) <= per_line:
+        return label
+    head, bracket, tail = label.partition("（")
+    if bracket and 1 < len(head) <= per_line:
+        return f"{head}\n{balanced(bracket + tail, per_line)}"
+    lines = -(-len(label) // per_line)
+    size = -(-len(label) // lines)
+    cuts, start = [], 0
+    while len(label) - start > per_line:
+        cut = start + size
+        while cut < len(label) and label[cut] in NO_LINE_START and cut - start < per_line:
+            cut += 1
+        while label[cut] in NO_LINE_START and cut > start + 1:
+            cut -= 1
+        cuts.append(label[start:cut])
+        start = cut
+    return "\n".join([*cuts, label[start:]])

@@ -2,7 +2,12 @@
 
 Templates stay free of logic: ``{{ client_name }}`` is the name, ``{{ intake_date }}`` reads
 2024年3月4日, a choice field also offers ``<name>_boxes`` (☑ 自行申请　☐ …) and a yes/no
-field ``<name>_box`` (☑ or ☐). Forms add computed values through ``template_extras``.
+field ``<name>_box`` (☑ or ☐) and ``<name>_boxes`` (☑ 是　☐ 否). Forms add computed values
+through ``template_extras``.
+
+Inside one option a box is joined to its words by no-break spaces, so a line never ends
+between ``☐`` and ``居家训练``; options are separated by an ideographic space, where a line
+may break.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from ..fields import format_date, format_money
 from ..schema import form_spec
 
 CHECKED, UNCHECKED = "☑", "☐"
+NBSP, GAP = "\u00a0", "\u3000"
+YES, NO = "是", "否"
 
 
 def display(value: Any) -> str:
@@ -25,7 +32,7 @@ def display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES if value else NO
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, dt.date):
@@ -39,7 +46,14 @@ def display(value: Any) -> str:
 
 def boxes(options: list[str], chosen: set[str]) -> str:
     """☑ A　☐ B　☐ C — a row of tick boxes as on the paper form."""
-    return "　".join(f"{CHECKED if o in chosen else UNCHECKED} {o}" for o in options)
+    return GAP.join(
+        f"{CHECKED if o in chosen else UNCHECKED}{NBSP}{o}" for o in options
+    )
+
+
+def yes_no_boxes(value: bool | None) -> str:
+    """☑ 是　☐ 否; nothing ticked when the answer is not given."""
+    return boxes([YES, NO], set() if value is None else {YES if value else NO})
 
 
 def _row_context(record: BaseModel) -> dict[str, Any]:
@@ -55,6 +69,7 @@ def _row_context(record: BaseModel) -> dict[str, Any]:
         context[name] = display(value)
         if isinstance(value, bool) or (value is None and info.annotation in (bool, bool | None)):
             context[f"{name}_box"] = CHECKED if value else UNCHECKED
+            context[f"{name}_boxes"] = yes_no_boxes(value)
     return context
 
 
