@@ -530,5 +530,37 @@ def doctor() -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；非本机地址须设密码")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="端口（默认自动选择空闲端口）")
+@click.option(
+    "--password-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="管理员设置的密码文件（第一行为密码）；也可设环境变量 LVYE_FORMS_PASSWORD",
+)
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
+def serve(host: str, port: int, password_file: Path | None, no_browser: bool) -> None:
+    """在浏览器中使用本工具（本机网页）。Serve the web page on this computer.
+
+    Listens on 127.0.0.1 only unless --host is given, which needs a password set by the
+    administrator (--password-file or LVYE_FORMS_PASSWORD); without one it refuses to start
+    (exit status 2).
+
+    \b
+    Example: lvye-forms serve
+    """
+    from .web.security import StartRefused
+    from .web.server import serve as run_server
+
+    try:
+        run_server(
+            host, port or None, password_file=password_file, open_browser=not no_browser,
+            announce=click.echo,
+        )
+    except StartRefused as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(2)
+
+
 if __name__ == "__main__":
     main()
