@@ -49,6 +49,7 @@ def status_of(report, subject_id: str, requirement_prefix: str) -> dict:
 def complete_case(root, **closing):
     """A case with every document of the lvye procedure, closed with reason 1."""
     case = root / "个案" / "GA-2024-017"
+    put(case, "service_application")
     put(case, "case_consent")
     put(case, "case_intake")
     put(case, "case_plan")
@@ -299,7 +300,7 @@ def test_guangzhou_profile_follows_appendices(tmp_path):
 
 def test_leya_profile_requires_supervisor_approval_and_closing_for_every_exit(tmp_path):
     case = tmp_path / "个案"
-    put(case, "intake_inquiry", supervisor_date="", supervisor_opinion="")
+    put(case, "intake_inquiry", supervisor_date="", supervisor_opinion="", supervisor_decision="")
     put(case, "exit_application", 0, case_id="GA-2024-017")
     report = api.check_archive(tmp_path, profile="leya", as_of=AS_OF)
     assert status_of(report, "GA-2024-017", "《查询接案探访记录》")["status"] in ("complete", "invalid")
@@ -336,15 +337,24 @@ def test_check_command_formats_and_exit_status(tmp_path):
     assert runner.invoke(main, ["check", str(tmp_path / "nope")]).exit_code == 2
 
 
-def test_assessment_window_is_a_week_or_a_month_by_service_type(tmp_path):
+def test_assessment_window_is_a_week_or_a_month_before_accepting(tmp_path):
+    """000 第二章 三2 "机构在接收服务对象前一个星期内进行服务需要预估"; 第三章 二(四)2
+    "社区综合服务中心在接收服务对象前一个月内进行服务需要预估"."""
     case = tmp_path / "个案"
     put(case, "case_consent")  # signed 2024-03-04 at 东城街道主山社区社工站
-    put(case, "case_intake", assessment_date="2024-03-20")
+    put(case, "case_intake", intake_date="2024-02-10", assessment_date="2024-02-20")
     report = api.check_archive(tmp_path, as_of=AS_OF)
     window = [f for f in findings(report, "GA-2024-017") if f["status"] == "invalid"]
-    assert window and "一周" in window[0]["message"]
+    assert window and "前一周" in window[0]["message"]
     centre = tmp_path / "中心"
     put(centre, "case_consent", case_id="GA-2024-050", service_point="主山社区综合服务中心")
-    put(centre, "case_intake", case_id="GA-2024-050", assessment_date="2024-03-20")
+    put(centre, "case_intake", case_id="GA-2024-050", intake_date="2024-02-10",
+        assessment_date="2024-02-20")
     report = api.check_archive(centre, as_of=AS_OF)
     assert not [f for f in findings(report, "GA-2024-050") if f["status"] == "invalid"]
+    # After accepting is never inside the window, whatever the service point.
+    after = tmp_path / "之后"
+    put(after, "case_consent", case_id="GA-2024-051", service_point="主山社区综合服务中心")
+    put(after, "case_intake", case_id="GA-2024-051", assessment_date="2024-03-08")
+    report = api.check_archive(after, as_of=AS_OF)
+    assert [f for f in findings(report, "GA-2024-051") if f["status"] == "invalid"]

@@ -20,7 +20,8 @@ def test_missing_monthly_reports_are_one_line_per_series(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tmp_path), "--as-of", "2025-03-01"])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if "《月计划汇总表》" in line]
-    assert lines == ["  ✗ 每月报表（次月5日前）：《月计划汇总表》 缺失 2024年3月–2025年1月，共 11 个月"]
+    # From February, the month of the oldest document (the service application).
+    assert lines == ["  ✗ 每月报表（次月5日前）：《月计划汇总表》 缺失 2024年2月–2025年1月，共 12 个月"]
     # The months stay in the detail of every machine-readable format.
     report = api.check_archive(tmp_path, as_of=dt.date(2025, 3, 1))
     months = [
@@ -28,7 +29,7 @@ def test_missing_monthly_reports_are_one_line_per_series(tmp_path):
         for f in report.to_dict()["findings"]
         if f["series"] == "《月计划汇总表》" and f["status"] == "missing"
     ]
-    assert len(months) == 11 and "2024年3月" in months and "2025年1月" in months
+    assert len(months) == 12 and "2024年2月" in months and "2025年1月" in months
 
 
 def test_html_links_each_requirement_to_its_file(tmp_path):
@@ -78,7 +79,7 @@ def test_html_page_in_english(tmp_path):
 
 
 def test_a_series_line_never_claims_an_item_that_is_there(tmp_path):
-    """Missing March and May with April filed: two lines, not 'March–May, 2 months'."""
+    """Missing February–March and May with April filed: two lines, not 'February–May'."""
     from .test_check import put
 
     complete_case(tmp_path)
@@ -92,4 +93,4 @@ def test_a_series_line_never_claims_an_item_that_is_there(tmp_path):
         for g in report.groups(problems_only=True)
         if g.first.series == "《月计划汇总表》"
     ]
-    assert lines == [("2024年3月", 1), ("2024年5月", 1)]
+    assert lines == [("2024年2月–2024年3月", 2), ("2024年5月", 1)]

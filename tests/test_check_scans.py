@@ -106,8 +106,8 @@ def unplaced(report) -> dict[str, tuple[str, str]]:
 def case_without(root: Path, *left_out: str) -> Path:
     """The lvye example case, every document generated except `left_out`."""
     folder = root / "个案"
-    for form_id in ("case_consent", "case_intake", "case_plan", "case_note_process",
-                    "problem_scale", "case_closing"):
+    for form_id in ("service_application", "case_consent", "case_intake", "case_plan",
+                    "case_note_process", "problem_scale", "case_closing"):
         if form_id not in left_out:
             put(folder, form_id)
     return folder
@@ -469,8 +469,8 @@ def test_every_file_is_listed_or_counted(tmp_path):
     assert sorted(p.name for p in report.result.ignored_paths) == [
         ".DS_Store", ".git", ".lvye-forms-123-abc.tmp", "~$同意书.docx"
     ]
-    # The six generated documents of the case are read as before.
-    assert report.result.documents == 6
+    # The seven generated documents of the case are read as before.
+    assert report.result.documents == 7
 
 
 def test_a_registered_text_file_counts(tmp_path):

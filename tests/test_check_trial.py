@@ -109,7 +109,7 @@ def notice_finding(report, case_id: str = "GA-2024-009") -> dict:
     found = [
         f
         for f in report.to_dict()["findings"]
-        if f["subject_id"] == case_id and f["forms"] == ["termination_notice"]
+        if f["subject_id"] == case_id and f["requirement"] == "《终止服务通知》（通知期）"
     ]
     assert len(found) == 1, found
     return found[0]

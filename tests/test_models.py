@@ -551,7 +551,7 @@ def test_rehab_admission_rules_give_reasons():
 RULES = [
     ("intake_inquiry", 0, {"decision": "不符合服务资格"}, ("decision_reason",), "lvye.conditional"),
     ("intake_inquiry", 0, {"case_id": ""}, ("case_id",), "lvye.conditional"),
-    ("case_intake", 0, {"assessment_date": "2024-03-01"}, ("assessment_date",), "lvye.date_order"),
+    ("case_intake", 0, {"assessment_date": "2024-02-20"}, ("assessment_date",), "lvye.date_order"),
     (
         "case_plan",
         0,

@@ -109,7 +109,7 @@ def test_since_replaces_the_guess_from_the_oldest_document(tmp_path):
     assert "2024年7月" not in result.output
     assert "最早的文档" not in result.output and "类型按名称推定" in result.output
     guessed = CliRunner().invoke(main, ["check", str(tmp_path), "--as-of", "2024-09-20"])
-    assert "月度报表从最早的文档（2024-03-04）起算" in guessed.output
+    assert "月度报表从最早的文档（2024-02-27）起算" in guessed.output
 
 
 def test_a_registered_point_without_documents_still_owes_its_reports(tmp_path):

@@ -375,6 +375,10 @@ class FormModel(_CrossChecked):
     # id (default: key_field), and the field holding the document's own date.
     subject_type: ClassVar[str] = ""
     subject_field: ClassVar[str | None] = None
+    # A document that is not (yet) about a subject of `subject_type` may be about one of this
+    # type instead, keyed by its own key field: an inquiry that never became a case is an
+    # application (see `subject_ref`).
+    other_subject_type: ClassVar[str | None] = None
     date_field: ClassVar[str | None] = None
     # Tabular (xlsx) forms: signature lines under the table, and whether to add a totals row.
     signatures: ClassVar[tuple[str, ...]] = ()  # "负责社工" or "负责社工|date_field"
@@ -388,7 +392,17 @@ class FormModel(_CrossChecked):
         return str(getattr(self, self.key_field))
 
     def subject_id(self) -> str:
-        return str(getattr(self, self.subject_field or self.key_field))
+        value = getattr(self, self.subject_field or self.key_field)
+        return "" if value is None else str(value)
+
+    def subject_ref(self) -> tuple[str, str]:
+        """(subject type, subject id) this document is about: its own subject when the subject
+        field is filled, else — for a form with `other_subject_type` — that subject, keyed by
+        the document's own key (a refused application is not a case named "None")."""
+        subject = self.subject_id().strip()
+        if not subject and self.other_subject_type:
+            return self.other_subject_type, str(getattr(self, self.key_field) or "")
+        return self.subject_type, subject
 
     def document_date(self) -> dt.date | None:
         value = getattr(self, self.date_field) if self.date_field else None

@@ -247,7 +247,8 @@ def _from_embedded(path: Path, payload: Any) -> ArchiveDocument | Unplaced:
         return _invalid(path, _validation_reason(model, exc))
     except Exception as exc:  # a validator choking on a value of the wrong kind: still invalid
         return _invalid(path, f"数据无法校验（{type(exc).__name__}）")
-    subject = display_text(record.subject_id()).strip()
+    subject_type, subject = record.subject_ref()
+    subject = display_text(subject).strip()
     if not subject:
         subject_field = model.subject_field or model.key_field
         return Unplaced(
@@ -256,7 +257,7 @@ def _from_embedded(path: Path, payload: Any) -> ArchiveDocument | Unplaced:
     return ArchiveDocument(
         path,
         model.form_id,
-        model.subject_type,
+        subject_type,
         subject,
         record.document_date(),
         "embedded",

@@ -45,6 +45,8 @@ from ..fields import month_of
 from ..paths import display_text
 from ..registry import UnknownForm, all_forms, get_form
 from . import sandbox
+from .attendance import absent_runs
+from .periods import half_years_between, quarters_between, years_after
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 from .service_points import ServicePoint, ServicePointRegister
 
@@ -388,6 +390,19 @@ class CheckContext:
                     return value
             return unknown
 
+        def linked(form: str, name: str) -> list[DocView]:
+            """Documents of `form` anywhere in the archive whose field `name` is this subject's
+            id: a trainee's exit documents are case forms that carry the trainee number."""
+            model = _form(form)
+            if not isinstance(name, str) or name not in model.model_fields:
+                raise NoSuchField(model.form_id, str(name))
+            return [
+                view
+                for view in self._docs((model.form_id,), "all")
+                if view._document.fact(name) is not None
+                and str(view._document.fact(name)).strip() == self.subject.id
+            ]
+
         def worker_years(name: Any, on: Any) -> float | None:
             if not self.staff.started:
                 return None  # no staff register: the rule cannot apply, whatever the facts
@@ -410,12 +425,17 @@ class CheckContext:
             "last_date": lambda *forms: extreme(max, forms),
             "fact": fact,
             "count": lambda *forms: len(self._docs(forms)),
+            "linked": linked,
             "start": self.start()[0],
             "service_type": point.type if point else unknown_point,
             "contract_date": point.contract_date if point else unknown_point,
             "reporting_start": point.reporting_start if point else unknown_point,
             "months_between": _strict(months_between),
             "years_between": _strict(years_between),
+            "half_years_between": _strict(half_years_between),
+            "quarters_between": _strict(quarters_between),
+            "years_after": _strict(years_after),
+            "absent_runs": absent_runs,
             "worker_years": worker_years,
             "month_of": _strict(month_of),
         }

@@ -278,11 +278,16 @@ def _type_name(klass: type) -> str:
 def _helper_keys() -> dict[str, tuple[str, ...]]:
     """The keys of the items months_between and years_between return (read from the engine)."""
     from . import engine  # the engine imports the profile loader: import it only when used
+    from .periods import half_years_between, quarters_between, years_after
 
     start, end = dt.date(2000, 1, 1), dt.date(2001, 2, 1)
     return {
         "months_between": tuple(engine.months_between(start, end)[0]),
         "years_between": tuple(engine.years_between(start, end)[0]),
+        "half_years_between": tuple(half_years_between(start, end)[0]),
+        "quarters_between": tuple(quarters_between(start, end)[0]),
+        "years_after": tuple(years_after(start, end)[0]),
+        "absent_runs": ("name", "sessions", "label"),
     }
 
 
@@ -544,7 +549,16 @@ class _Checker:
             return UNKNOWN
         if name == "fact":
             return self.fact(node, simple)
-        if name in ("months_between", "years_between"):
+        if name == "linked":
+            return self.linked(node, simple)
+        if name in (
+            "months_between",
+            "years_between",
+            "half_years_between",
+            "quarters_between",
+            "years_after",
+            "absent_runs",
+        ):
             return _List(_Keys(_helper_keys()[name], f"{name}(…) 的每一项"))
         if name == "add_months":
             return _Value((dt.date,), "add_months(…) 的结果")
@@ -567,7 +581,7 @@ class _Checker:
                 hint = _closest(value, ids)
             raise self.fail(node, f"没有编号为“{value}”的表单{hint}") from None
         subject_type = self.scope.subject_type
-        if model.subject_type and model.subject_type != subject_type:
+        if model.subject_type and subject_type not in _subject_types(model):
             own = SUBJECT_LABELS.get(model.subject_type, model.subject_type)
             here = SUBJECT_LABELS.get(subject_type, subject_type)
             raise self.fail(
@@ -591,6 +605,24 @@ class _Checker:
         if not isinstance(name, str):
             raise self.fail(node, f"{name!r} 不是字段名（字段名是文字，如 'closing_reason'）")
         return self.doc_attribute(_Doc((form_id,)), name, node)
+
+    def linked(self, node: nodes.Call, simple: bool) -> Kind:
+        """linked('termination_notice', 'case_id'): documents of any subject type whose field
+        names this subject; the form and the field must exist."""
+        if simple and len(node.args) != 2:
+            raise self.fail(
+                node, "linked 需要两个参数：表单编号和字段名，如 linked('termination_notice', 'case_id')"
+            )
+        if not simple or not all(isinstance(a, nodes.Const) for a in node.args):
+            return UNKNOWN
+        form_value, field_value = (a.value for a in node.args)  # type: ignore[attr-defined]
+        try:
+            model = get_form(str(form_value))
+        except UnknownForm:
+            raise self.fail(node, f"没有编号为“{form_value}”的表单") from None
+        if field_value not in model.model_fields:
+            raise self.fail(node, f"《{model.title}》没有字段 {field_value}")
+        return _List(_Doc((model.form_id,)))
 
     def visit_Filter(self, node: nodes.Filter) -> Kind:
         kind = self.kind(node.node)
@@ -692,6 +724,12 @@ def _check(text: str | None, scope: _Scope) -> Kind:
         return UNKNOWN  # the sandbox bounds nesting; past that, nothing is inferred
 
 
+def _subject_types(model: Any) -> tuple[str, ...]:
+    """The subject types a form's documents can be about (an inquiry: a case or, when it never
+    became one, an application)."""
+    return tuple(t for t in (model.subject_type, model.other_subject_type) if t)
+
+
 def check_requirement(subject_type: str, requirement: Requirement) -> None:
     """Every form and field `requirement`'s expressions name exists where it is read.
 
@@ -700,7 +738,7 @@ def check_requirement(subject_type: str, requirement: Requirement) -> None:
     if requirement.scope == "subject":
         for form_id in requirement.forms:
             model = get_form(form_id)
-            if model.subject_type and model.subject_type != subject_type:
+            if model.subject_type and subject_type not in _subject_types(model):
                 own = SUBJECT_LABELS.get(model.subject_type, model.subject_type)
                 here = SUBJECT_LABELS.get(subject_type, subject_type)
                 raise NameProblem(

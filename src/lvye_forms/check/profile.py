@@ -27,7 +27,7 @@ from . import names, sandbox
 
 MAX_PROFILE_BYTES = 1_000_000
 MAX_NODES = 100_000  # YAML nodes once aliases are expanded
-SUBJECT_TYPES = ("case", "group", "activity", "elder", "trainee", "caregiver", "service_point")
+SUBJECT_TYPES = ("application", "case", "group", "activity", "elder", "trainee", "caregiver", "service_point")
 _REQUIREMENT_KEYS = {
     "id",
     "label",
@@ -43,6 +43,7 @@ _REQUIREMENT_KEYS = {
     "scope",
     "forbid",
     "note",
+    "source",
 }
 _STEP_KEYS = {"id", "label", "requires"}
 _SUBJECT_KEYS = {"label", "closed_when", "steps"}
@@ -71,6 +72,7 @@ class Requirement:
     scope: str = "subject"  # "subject": the subject's own documents; "all": the whole archive
     forbid: bool = False  # the document must NOT be there when `when` holds
     note: str = ""
+    source: str = ""  # the seed section the rule comes from, e.g. "000 附件1 第一步(二)7"
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,7 @@ def _requirement(source: str, raw: Any, item_line: int, subject_type: str) -> Re
         scope=scope,
         forbid=forbid,
         note=_text(source, raw.get("note", ""), line, "note"),
+        source=_text(source, raw.get("source", ""), line, "source"),
     )
     try:
         names.check_requirement(subject_type, requirement)

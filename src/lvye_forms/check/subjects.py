@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import i18n
 
 SUBJECT_LABELS = {
+    "application": "服务申请",
     "case": "个案",
     "group": "小组",
     "activity": "社区活动",
@@ -14,6 +15,7 @@ SUBJECT_LABELS = {
     "service_point": "服务点",
 }
 SUBJECT_LABELS_EN = {
+    "application": "application",
     "case": "case",
     "group": "group",
     "activity": "activity",

@@ -415,6 +415,7 @@ class Terminal:
                         + t(f"（第 {requirement.line} 行）", f" (line {requirement.line})")
                     )
                     details = [
+                        (t("依据", "seed"), requirement.source),
                         (t("说明", "note"), requirement.note or requirement.invalid),
                         (t("对每一项", "for each"), requirement.for_each),
                         (t("条件", "when"), requirement.when),

@@ -152,6 +152,13 @@ class InquiryMethod(Choice):
     VISIT = "探访"
 
 
+class SupervisorDecision(Choice):
+    """The supervisor's approval of an inquiry (001 第七条 三4)."""
+
+    AGREE = "同意"
+    DISAGREE = "不同意"
+
+
 class InquiryDecision(Choice):
     ACCEPT = "接案跟进"
     REFER = "转介其他机构"
@@ -170,12 +177,16 @@ class IntakeInquiry(FormModel):
     area = "个案"
     subject_type = "case"
     subject_field = "case_id"
+    # An inquiry that was not followed as a case is an application (refused, referred or
+    # answered with information), keyed by its record id: never a case named "None".
+    other_subject_type = "application"
     date_field = "inquiry_date"
-    sources = ("001 第七条 三1", "000 第二章 二4")
+    sources = ("001 第七条 三1", "001 第七条 三4", "001 第七条 五", "000 第二章 二4")
     rules = (
         "决定“接案跟进”时须填写个案编号",
         "转介或不符合资格时须说明原因（拒绝申请须向申请人解释）",
         "督导审批日期不早于查询日期",
+        "督导的审批决定（同意／不同意跟进）和审批日期须同时填写",
     )
     signatures = ("当值社工|inquiry_date", "督导|supervisor_date")
     sections = {"situation": "查询内容", "decision": "处理与审批"}
@@ -201,6 +212,9 @@ class IntakeInquiry(FormModel):
         None, title="决定原因", description="转介或不符合资格时必填"
     )
     referral_to: ShortText | None = Field(None, title="转介机构")
+    supervisor_decision: SupervisorDecision | None = Field(
+        None, title="督导审批", description="同意 或 不同意（001 第七条 三4：审批通过后方可跟进个案）"
+    )
     supervisor_opinion: Text | None = Field(None, title="督导意见")
     supervisor_date: Date | None = Field(None, title="督导审批日期")
 
@@ -219,6 +233,17 @@ class IntakeInquiry(FormModel):
                 "referral_to", self.decision is InquiryDecision.REFER, "决定转介，须填写转介机构"
             )
         checks.order("inquiry_date", "supervisor_date")
+        with checks.rule():
+            checks.required_when(
+                "supervisor_decision",
+                self.supervisor_date is not None,
+                "已填写督导审批日期，须写明督导同意或不同意",
+            )
+            checks.required_when(
+                "supervisor_date",
+                self.supervisor_decision is not None,
+                "已写明督导的审批决定，须填写审批日期",
+            )
 
     examples = (
         {
@@ -237,8 +262,28 @@ class IntakeInquiry(FormModel):
             "situation": "母亲到社工站咨询：儿子11岁，近半年上课注意力不集中，与同学多次冲突，老师建议寻求社工协助。",
             "initial_needs": "改善学校适应和同伴关系；母亲希望学习与孩子沟通的方法。",
             "decision": "接案跟进",
+            "supervisor_decision": "同意",
             "supervisor_opinion": "同意接案，由黄嘉欣跟进，一周内完成预估。",
             "supervisor_date": "2024-02-28",
+        },
+        {
+            "record_id": "CX-2024-036",
+            "inquiry_date": "2024-03-12",
+            "method": "致电",
+            "duty_worker": "黄嘉欣",
+            "inquirer_name": "周建华",
+            "inquirer_relation": "本人",
+            "client_name": "周建华",
+            "client_sex": "男",
+            "source": "主动求助",
+            "client_type": "自愿性",
+            "situation": "来电咨询劳动仲裁，希望社工代为出庭；居住和工作地点都不在本站服务范围。",
+            "initial_needs": "劳动争议的法律援助。",
+            "decision": "不符合服务资格",
+            "decision_reason": "不在本站服务范围，且所需为法律代理，非社工服务。",
+            "supervisor_decision": "同意",
+            "supervisor_opinion": "同意不予受理，请电话说明原因并介绍市法律援助处。",
+            "supervisor_date": "2024-03-13",
         },
     )
 
@@ -321,8 +366,8 @@ class CaseIntake(FormModel):
             "education": "小学五年级",
             "occupation": "主山小学",
             "worker_name": "黄嘉欣",
-            "intake_date": "2024-03-04",
-            "assessment_date": "2024-03-08",
+            "intake_date": "2024-02-28",
+            "assessment_date": "2024-03-01",
             "family_members": [
                 {
                     "name": "陈美玲",

@@ -95,6 +95,10 @@ class RehabTraineeAssessment(FormModel):
     goals: Text | None = Field(None, title="康复就业目标")
     decision: Admission = Field(title="录取决定")
     refusal_reason: Text | None = Field(None, title="不予录取的原因与转介建议")
+    # 000 第一章 六(五): 上传服务对象户口本复印件、身份证复印件（正反面）. Whether they are filed
+    # is the checker's rule (profile lvye), not a reason to refuse the form.
+    att_hukou: YesNo = Field(False, title="户口本复印件")
+    att_id_card: YesNo = Field(False, title="身份证复印件（正反面）")
 
     def age(self) -> int:
         return age_on(self.birth_date, self.assessment_date)
@@ -160,6 +164,8 @@ class RehabTraineeAssessment(FormModel):
             "infectious_disease": "否",
             "exam_date": "2024-03-12",
             "mental_state_stable": "是",
+            "att_hukou": "是",
+            "att_id_card": "是",
             "psychiatrist": "邓医生",
             "services": "庇护就业、康复训练、社会工作服务",
             "goals": "半年内掌握庇护工场的简单装配工序；提高人际交往能力。",

@@ -1,0 +1,108 @@
+"""Reporting periods a profile repeats a requirement over: half-years and quarters.
+
+Each helper lists the periods from the one holding `start` to the one before the period holding
+`end` (a period still running is not yet due), with the keys a profile's `for_each` reads:
+`year`, `half` / `quarter`, `start`, `end`, `due` and `label`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+HALVES = ("上半年", "下半年")
+
+
+def half_years_between(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
+    """Each half-year (上半年 January–June, 下半年 July–December) from `start`'s to the one
+    before `end`'s, due on its last day (staff appraisals twice a year, 000 第二章 五2)."""
+    if start is None:
+        return []
+    items = []
+    year, half = start.year, 0 if start.month <= 6 else 1
+    last = (end.year, 0 if end.month <= 6 else 1)
+    while (year, half) < last:
+        first_month = 1 + 6 * half
+        period_end = dt.date(year, 6, 30) if half == 0 else dt.date(year, 12, 31)
+        items.append(
+            {
+                "year": year,
+                "half": HALVES[half],
+                "start": dt.date(year, first_month, 1),
+                "end": period_end,
+                "due": period_end,
+                "label": f"{year}年{HALVES[half]}",
+            }
+        )
+        year, half = (year, 1) if half == 0 else (year + 1, 0)
+    return items
+
+
+def quarters_between(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
+    """Each calendar quarter from `start`'s to the one before `end`'s, due on the 15th after it
+    ends (the caregivers' four-party evaluation every quarter, 000 第三章 五(三)2(1))."""
+    if start is None:
+        return []
+    items = []
+    year, quarter = start.year, (start.month - 1) // 3 + 1
+    last = (end.year, (end.month - 1) // 3 + 1)
+    while (year, quarter) < last:
+        first_month = 3 * quarter - 2
+        following = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, first_month + 3, 1)
+        items.append(
+            {
+                "year": year,
+                "quarter": quarter,
+                "start": dt.date(year, first_month, 1),
+                "end": following - dt.timedelta(days=1),
+                "due": following.replace(day=15),
+                "label": f"{year}年第{quarter}季度",
+            }
+        )
+        year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    return items
+
+
+def years_after(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
+    """Each anniversary of `start` up to `end`: `{"number", "start", "due", "label"}`, due a
+    month after the anniversary (a yearly update of a plan: 000 第一章 五(一)3; a case plan's
+    yearly review: 000 第三章 三(三)5, 003 三(五))."""
+    if start is None:
+        return []
+    items = []
+    number = 1
+    while number <= 200:
+        anniversary = _add_years(start, number)
+        if anniversary is None or anniversary > end:
+            break
+        items.append(
+            {
+                "number": number,
+                "start": anniversary,
+                "due": _add_months(anniversary, 1),
+                "label": f"第{number}年（{anniversary.year}年{anniversary.month}月{anniversary.day}日起）",
+            }
+        )
+        number += 1
+    return items
+
+
+def _add_years(day: dt.date, years: int) -> dt.date | None:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        try:
+            return day.replace(year=day.year + years, day=28)
+        except ValueError:  # past 9999
+            return None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    return day
