@@ -153,8 +153,8 @@ def test_satisfaction_survey_prints_the_answers_and_their_summary():
     assert body[0]["意见和建议"] == "社工很耐心，孩子愿意和她聊。"
     means = dict(zip(header, averages, strict=True))
     assert averages[0] == "平均分"
-    assert means["服务态度"] == 4.75 and means["服务及时性"] == 4.0
-    assert means["服务成效"] == 4.0 and means["总体满意度"] == 4.25
+    assert means["服务态度"] == "4.75" and means["服务及时性"] == "4.00"
+    assert means["服务成效"] == "4.00" and means["总体满意度"] == "4.25"
     assert fact(rows, "回收问卷") == "4 份（个案 2、小组 1、社区活动 1）"
     assert fact(rows, "满意度汇总") == "总体满意度平均 4.25 分；满意（4–5分）3 份，占 75%"
     assert fact(rows, "调查方式") == "问卷、电话"

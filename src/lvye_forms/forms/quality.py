@@ -378,8 +378,9 @@ class SatisfactionSurvey(FormModel):
         data.facts += self.summary()
         fields = list(SurveyResponse.model_fields)
         means = self.means()
+        # Text, not numbers: the score columns print whole numbers, and 4.75 is no 5.
         data.totals = [
-            float(means[name]) if name in means else ("平均分" if index == 0 else "")
+            f"{means[name]:.2f}" if name in means else ("平均分" if index == 0 else "")
             for index, name in enumerate(fields)
         ]
         return data
