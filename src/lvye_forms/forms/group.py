@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -25,6 +26,7 @@ from ..model import Checks, FormModel, FormPart
 from ..registry import register
 from ..render.xlsx import TableData
 from .common import FinanceReport, GoalAttainment, Sex, age_on
+from .finance import IncomeLine, finance_table, income_field
 
 
 class GroupType(Choice):
@@ -314,8 +316,33 @@ class SessionDate(FormPart):
 
 class MemberAttendance(FormPart):
     name: ShortText = Field(title="组员姓名")
-    attended: NumberList = Field(title="出席节次", description="如 1、2、4；全部缺席留空")
+    # Empty means absent from every session, so it cannot be a required cell.
+    attended: NumberList = Field(
+        default_factory=list, title="出席节次", description="如 1、2、4；全部缺席留空"
+    )
+    # An explained absence is not an unexplained one: leya's automatic exit counts only the
+    # latter (001 第八条 五2(3) 连续无故缺席，而没有任何通知).
+    excused: NumberList | None = Field(
+        None, title="请假节次", description="已请假（有说明）的节次，如 3"
+    )
     note: ShortText | None = Field(None, title="备注")
+
+    def check(self, checks: Checks) -> None:
+        with checks.rule():
+            both = sorted(set(self.attended) & set(self.excused or []))
+            if both:
+                checks.add(
+                    "excused",
+                    Code.INVALID,
+                    reason=f"第 {'、'.join(map(str, both))} 节同时填在出席节次和请假节次中",
+                )
+
+
+def _mark(member: MemberAttendance, number: int) -> str:
+    """✓ attended, 假 excused (请假), 缺 absent without a word."""
+    if number in member.attended:
+        return "✓"
+    return "假" if number in (member.excused or []) else "缺"
 
 
 @register
@@ -330,7 +357,10 @@ class GroupAttendance(FormModel):
     area = "小组"
     subject_type = "group"
     sources = ("000 附件2 第三步",)
-    rules = ("出席节次只能是“节次日期”工作表中列出的节次",)
+    rules = (
+        "出席节次和请假节次只能是“节次日期”工作表中列出的节次",
+        "同一节不能既算出席又算请假",
+    )
     signatures = ("负责社工",)
 
     group_id: ShortText = Field(title="小组编号")
@@ -345,12 +375,14 @@ class GroupAttendance(FormModel):
         with checks.rule():
             known = {s.number for s in self.sessions}
             for index, member in enumerate(self.members):
-                unknown = [n for n in member.attended if n not in known]
-                if unknown:
-                    reason = f"第 {'、'.join(map(str, unknown))} 节不在节次日期表中"
-                    checks.add_at(
-                        ("members", index, "attended"), member.attended, Code.CONDITIONAL, reason=reason
-                    )
+                for field in ("attended", "excused"):
+                    numbers = getattr(member, field) or []
+                    unknown = [n for n in numbers if n not in known]
+                    if unknown:
+                        reason = f"第 {'、'.join(map(str, unknown))} 节不在节次日期表中"
+                        checks.add_at(
+                            ("members", index, field), numbers, Code.CONDITIONAL, reason=reason
+                        )
 
     def table(self) -> TableData:
         from ..render.tabular import signature_lines  # imported here: tabular imports the models
@@ -362,7 +394,7 @@ class GroupAttendance(FormModel):
         headers += ["出席次数", "备注"]
         rows = []
         for index, member in enumerate(self.members, start=1):
-            marks = ["✓" if s.number in member.attended else "缺" for s in sessions]
+            marks = [_mark(member, s.number) for s in sessions]
             rows.append([index, member.name, *marks, len(member.attended), member.note or ""])
         per_session = [sum(s.number in m.attended for m in self.members) for s in sessions]
         totals = ["", "出席人数", *per_session, sum(per_session), ""]
@@ -370,9 +402,16 @@ class GroupAttendance(FormModel):
             ("小组名称", self.group_name),
             ("小组编号", self.group_id),
             ("负责社工", self.worker_name),
+            ("标记", "✓ 出席　假 请假　缺 缺席（未请假）"),
         ]
         return TableData(
-            headers=headers, rows=rows, totals=totals, facts=facts, signatures=signature_lines(self)
+            headers=headers,
+            rows=rows,
+            totals=totals,
+            facts=facts,
+            signatures=signature_lines(self),
+            # Blank rows to the end of the page: members who join on the day are added by hand.
+            fill_page=True,
         )
 
     examples = (
@@ -388,9 +427,10 @@ class GroupAttendance(FormModel):
             ],
             "members": [
                 {"name": "李小明", "attended": "1-4"},
-                {"name": "周子涵", "attended": "1、2、4", "note": "第3节生病请假"},
+                {"name": "周子涵", "attended": "1、2、4", "excused": "3", "note": "第3节生病请假"},
                 {"name": "吴俊杰", "attended": "1、2、3、4"},
                 {"name": "郑可欣", "attended": "2、3、4", "note": "第2节起加入"},
+                {"name": "陈思远", "attended": "1、4", "note": "第2、3节未到，无通知"},
             ],
         },
     )
@@ -569,12 +609,20 @@ class GroupFinance(FinanceReport):
     group_id: ShortText = Field(title="小组编号")
     group_name: ShortText = Field(title="小组名称")
     worker_name: ShortText = Field(title="负责社工")
+    income: list[IncomeLine] = income_field()
+
+    def table(self) -> TableData:
+        return finance_table(self)
 
     examples = (
         {
             "group_id": "XZ-2024-005",
             "group_name": "“情绪小管家”儿童情绪管理成长小组",
             "worker_name": "黄嘉欣",
+            "income": [
+                {"source": "社区服务项目经费", "amount": "200", "note": "主山社区项目"},
+                {"source": "组员自付材料费", "amount": "20", "note": "10人×2元"},
+            ],
             "lines": [
                 {"item": "活动物资（彩笔、画纸、卡片）", "budgeted": "60", "actual": "58.50"},
                 {"item": "组员小礼物", "budgeted": "150", "actual": "150"},
@@ -615,6 +663,9 @@ class VolunteerSignin(FormModel):
     rules = ("至少一名义工",)
     signatures = ("负责社工|service_date",)
 
+    # Blank rows to the end of the page for volunteers who come on the day.
+    fill_page: ClassVar[bool] = True
+
     signin_id: ShortText = Field(title="签到表编号", description="如 XZ-2024-005-Y03")
     service_id: ShortText = Field(title="小组或活动编号")
     service_name: ShortText = Field(title="小组或活动名称")
@@ -625,6 +676,17 @@ class VolunteerSignin(FormModel):
 
     def check(self, checks: Checks) -> None:
         checks.at_least("volunteers", 1)
+
+    def table(self) -> TableData:
+        # The standard table with a column each volunteer signs on paper.
+        from ..render.tabular import standard_table  # imported here: tabular imports the models
+
+        data = standard_table(self)
+        data.headers = [*data.headers, "签名"]
+        data.rows = [[*row, ""] for row in data.rows]
+        if data.totals is not None:
+            data.totals = [*data.totals, ""]
+        return data
 
     examples = (
         {
