@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import __version__, api, i18n
 from .check.profile import ProfileError, load_profile
+from .cli_templates import apply_templates, blank, template, templates_option
 from .fields import Month
 from .formats import as_text, click_zh
 from .formats.as_html import check_to_html
@@ -222,6 +223,7 @@ def sheet(form: str | None, all_forms: bool, output: Path, example: bool, overwr
     help="按此日期判断“不能晚于今天”（默认今天）",
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
+@templates_option
 def render(
     args: tuple[str, ...],
     outdir: Path,
@@ -231,6 +233,7 @@ def render(
     pdf: bool,
     today: dt.datetime | None,
     as_json: bool,
+    templates: Path | None,
 ) -> None:
     """校验数据并为每个有效行生成一份文档。Validate DATA and render one document per valid row.
 
@@ -247,6 +250,7 @@ def render(
       lvye-forms render fixtures/*.xlsx -o out --pdf
     """
     form_id, paths = _split_form(args)
+    apply_templates(templates)
     terminal = as_text.Terminal(show_personal=show_personal)
     progress = None if as_json else as_text.RenderProgress(terminal)
     try:
@@ -492,6 +496,10 @@ def check(
             data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
             _write_output(output, data, overwrite)
     sys.exit(report.status.exit_code)
+
+
+main.add_command(template)
+main.add_command(blank)
 
 
 @main.group()

@@ -7,6 +7,7 @@ putting its template in ``forms/<form_id>.docx`` and its example fixture in ``fi
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from functools import cache
 from importlib import resources
@@ -95,6 +96,32 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "forms"
 
 
-def template_path(form_id: str) -> Path:
+TEMPLATES_SETTING = "LVYE_FORMS_TEMPLATES"  # a folder of the agency's own templates
+_agency_templates: Path | None = None
+
+
+def use_templates(folder: Path | None) -> None:
+    """Render with the agency's own templates in `folder` (each forms/<form_id>.docx it has;
+    the shipped one for the others). None: back to the LVYE_FORMS_TEMPLATES setting."""
+    global _agency_templates
+    _agency_templates = folder
+
+
+def agency_templates() -> Path | None:
+    """The agency's template folder in use: `use_templates`, else LVYE_FORMS_TEMPLATES."""
+    setting = os.environ.get(TEMPLATES_SETTING, "").strip()
+    return _agency_templates or (Path(setting) if setting else None)
+
+
+def shipped_template(form_id: str) -> Path:
     model = get_form(form_id)
     return templates_dir() / f"{form_id}.{model.kind}"
+
+
+def template_path(form_id: str) -> Path:
+    """The agency's own template of the form when it has one, the shipped one otherwise."""
+    shipped = shipped_template(form_id)
+    own = agency_templates()
+    if own is not None and (own / shipped.name).is_file():
+        return own / shipped.name
+    return shipped

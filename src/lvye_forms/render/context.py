@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..fields import format_date, format_money
-from ..schema import form_spec
+from ..model import FormModel
+from ..schema import FieldSpec, field_spec, form_spec
 
 CHECKED, UNCHECKED = "☑", "☐"
 NBSP, GAP = "\u00a0", "\u3000"
@@ -46,9 +47,7 @@ def display(value: Any) -> str:
 
 def boxes(options: list[str], chosen: set[str]) -> str:
     """☑ A　☐ B　☐ C — a row of tick boxes as on the paper form."""
-    return GAP.join(
-        f"{CHECKED if o in chosen else UNCHECKED}{NBSP}{o}" for o in options
-    )
+    return GAP.join(f"{CHECKED if o in chosen else UNCHECKED}{NBSP}{o}" for o in options)
 
 
 def yes_no_boxes(value: bool | None) -> str:
@@ -67,7 +66,7 @@ def _row_context(record: BaseModel) -> dict[str, Any]:
             context[name] = []
             continue
         context[name] = display(value)
-        if isinstance(value, bool) or (value is None and info.annotation in (bool, bool | None)):
+        if isinstance(value, bool) or field_spec(name, info).kind == "yesno":
             context[f"{name}_box"] = CHECKED if value else UNCHECKED
             context[f"{name}_boxes"] = yes_no_boxes(value)
     return context
@@ -88,7 +87,83 @@ def template_context(record: Any, agency: str) -> dict[str, Any]:
             chosen = {display(v) for v in value} if isinstance(value, list) else {display(value)}
             context[f"{column.name}_boxes"] = boxes(list(column.choices), chosen)
     context.update(record.template_extras())
-    context["agency"] = agency
-    context["form_title"] = type(record).title
-    context["form_id"] = type(record).form_id
+    context.update(_form_names(type(record), agency))
+    return context
+
+
+def _form_names(model: type[FormModel], agency: str) -> dict[str, str]:
+    return {"agency": agency, "form_title": model.title, "form_id": model.form_id}
+
+
+# ── What a template may use, without a record: for `template check` and blank forms ────────
+
+
+def _names_of(column: FieldSpec) -> set[str]:
+    """The names one field offers: its value, and its tick boxes."""
+    names = {column.name}
+    if column.kind in ("choice", "choices"):
+        names.add(f"{column.name}_boxes")
+    if column.kind == "yesno":
+        names |= {f"{column.name}_box", f"{column.name}_boxes"}
+    return names
+
+
+def _example_extras(model: type[FormModel]) -> dict[str, Any]:
+    """The computed values a form adds (`template_extras`), taken from its first example:
+    only the names matter; a form without a valid example adds none we can know of."""
+    if not model.examples:
+        return {}
+    try:
+        return dict(model.model_validate(model.examples[0]).template_extras())
+    except Exception:  # noqa: BLE001 — an example that does not validate is a test failure elsewhere
+        return {}
+
+
+def offered_names(model: type[FormModel]) -> tuple[set[str], dict[str, set[str]]]:
+    """(names a template of `model` may use, {list name: names one of its rows offers})."""
+    spec = form_spec(model)
+    names = set(_form_names(model, ""))
+    for column in spec.columns:
+        names |= _names_of(column)
+    lists = {p.name: set().union(*(_names_of(f) for f in p.fields)) for p in spec.parts}
+    for name, value in _example_extras(model).items():
+        if isinstance(value, list):
+            lists[name] = set(value[0]) if value and isinstance(value[0], dict) else set()
+    names |= lists.keys() | set(_example_extras(model))
+    return names, lists
+
+
+BLANK_ROWS = 6  # empty rows a blank form gives each list, to fill in by hand
+BLANK_DATE = "\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+BLANK_NUMBER = "＿" * 8  # the form's number, written on a line
+
+
+def _blank_values(columns: tuple[FieldSpec, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for column in columns:
+        values[column.name] = ""
+        if column.kind in ("choice", "choices"):
+            values[f"{column.name}_boxes"] = boxes(list(column.choices), set())
+        if column.kind == "yesno":
+            values[f"{column.name}_box"] = UNCHECKED
+            values[f"{column.name}_boxes"] = yes_no_boxes(None)
+    return values
+
+
+def blank_context(model: type[FormModel], agency: str) -> dict[str, Any]:
+    """The context of the empty paper form: every label's value blank, every tick box
+    unticked, and each list a few empty rows to write in."""
+    spec = form_spec(model)
+    context: dict[str, Any] = {}
+    for name, value in _example_extras(model).items():
+        context[name] = [] if isinstance(value, list) else ""
+    context.update(_blank_values(spec.columns))
+    for column in spec.columns:
+        if column.kind == "date":  # the year, month and day are written into a printed frame
+            context[column.name] = BLANK_DATE
+    context[spec.key.name] = BLANK_NUMBER
+    for part in spec.parts:
+        row = _blank_values(part.fields)
+        context[part.name] = [dict(row) for _ in range(BLANK_ROWS)]
+    context.update(_form_names(model, agency))
     return context
