@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ..fields import Choice, CnDate, Count, Money, Phone, Several, ShortText, Text, YesNo
@@ -10,6 +12,7 @@ from ..model import Checks, FormModel, FormPart
 from ..registry import register
 from ..render.xlsx import TableData
 from .common import Attainment, FinanceReport, Sex
+from .finance import IncomeLine, finance_table, income_field
 
 
 class ReportAttachment(Choice):
@@ -287,6 +290,9 @@ class InquiryRegister(FormModel):
     rules = ("至少一条咨询记录",)
     signatures = ("登记人",)
 
+    # Blank rows to the end of the page for inquiries written down by hand.
+    fill_page: ClassVar[bool] = True
+
     register_id: ShortText = Field(title="登记表编号", description="如 HD-2024-031-ZX")
     activity_id: ShortText = Field(title="活动编号")
     activity_name: ShortText = Field(title="活动名称")
@@ -346,6 +352,9 @@ class VolunteerRegistration(FormModel):
     sources = ("000 附件3 第二步 4",)
     rules = ("至少一名报名义工",)
     signatures = ("负责社工|registration_date",)
+
+    # Blank rows to the end of the page for volunteers who sign up on the day.
+    fill_page: ClassVar[bool] = True
 
     registration_id: ShortText = Field(title="登记表编号", description="如 HD-2024-031-YG")
     activity_id: ShortText = Field(title="活动编号")
@@ -465,12 +474,20 @@ class ActivityFinance(FinanceReport):
     activity_id: ShortText = Field(title="活动编号")
     activity_name: ShortText = Field(title="活动名称")
     worker_name: ShortText = Field(title="负责社工")
+    income: list[IncomeLine] = income_field()
+
+    def table(self) -> TableData:
+        return finance_table(self)
 
     examples = (
         {
             "activity_id": "HD-2024-031",
             "activity_name": "“邻里守望·情暖重阳”社区长者游园会",
             "worker_name": "钟志强",
+            "income": [
+                {"source": "社区服务项目经费", "amount": "1200"},
+                {"source": "社区居委会资助", "amount": "300", "note": "重阳节专项"},
+            ],
             "lines": [
                 {"item": "游园礼品", "budgeted": "900", "actual": "812.50", "note": "商家优惠"},
                 {"item": "物资与宣传品", "budgeted": "400", "actual": "368"},

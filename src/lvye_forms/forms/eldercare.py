@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ..errors import Code
@@ -421,6 +423,9 @@ class CaregiverLog(FormModel):
     sources = ("000 第一章 六(三)",)
     rules = ("每条服务日期须在记录月份之内", "中心负责人核准日期不早于记录月份的最后一次服务")
     signatures = ("护工", "中心负责人核准|approved_date")
+
+    # The log is carried on visits and written in by hand: blank rows to the end of the page.
+    fill_page: ClassVar[bool] = True
 
     log_id: ShortText = Field(title="记录编号", description="如 HG-罗秀兰-2024-06")
     caregiver_name: ShortText = Field(title="护工姓名")

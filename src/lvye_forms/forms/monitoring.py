@@ -13,6 +13,8 @@ from ..fields import Choice, CnDate, Count, Hours, Money, Month, ShortText, Text
 from ..fields import PastDate as Date
 from ..model import Checks, FormModel, FormPart
 from ..registry import register
+from ..render.context import display
+from ..render.xlsx import TableData
 from .common import Sex
 
 
@@ -287,6 +289,11 @@ class VolunteerServiceRecord(_MonthlyTable):
     )
 
 
+def _amount(value: Decimal | None) -> float | str:
+    """An amount as printed in the cash book: blank when there is none."""
+    return float(value) if value is not None else ""
+
+
 class CashEntry(FormPart):
     date: CnDate = Field(title="日期")
     voucher: ShortText | None = Field(None, title="凭证号")
@@ -330,6 +337,41 @@ class CashJournal(_MonthlyTable):
                     expected=f"{expected:.2f}",
                     actual=f"{self.closing_balance:.2f}",
                 )
+
+    def table(self) -> TableData:
+        """A cash book: the opening balance, each entry with the running balance (余额),
+        the month's totals and the closing balance; an amount not moved prints blank."""
+        from ..render.tabular import signature_lines, standard_table  # tabular imports models
+
+        facts = standard_table(self).facts
+        data = TableData(
+            headers=["日期", "凭证号", "摘要", "收入（元）", "支出（元）", "余额（元）"],
+            rows=[],
+            kinds={"日期": "center", "凭证号": "center", "摘要": "left"}
+            | {k: "money" for k in ("收入（元）", "支出（元）", "余额（元）")},
+            facts=[(label, value) for label, value in facts if "余额" not in label],
+            signatures=signature_lines(self),
+        )
+        balance = self.opening_balance
+        data.rows.append(["", "", "期初余额", "", "", _amount(balance)])
+        income = expense = Decimal("0")
+        for entry in self.entries or []:
+            income += entry.income or 0
+            expense += entry.expense or 0
+            if balance is not None:
+                balance = balance + (entry.income or 0) - (entry.expense or 0)
+            data.rows.append(
+                [
+                    display(entry.date),
+                    entry.voucher or "",
+                    entry.summary,
+                    _amount(entry.income or None),
+                    _amount(entry.expense or None),
+                    _amount(balance),
+                ]
+            )
+        data.totals = ["", "", "本月合计", float(income), float(expense), _amount(balance)]
+        return data
 
     examples = (
         {

@@ -1,8 +1,9 @@
 """The standard table of a tabular form, derived from its model.
 
 The first list part is the table (one row per item, its field labels as headers); the form's
-other fields are printed above it as "label：value" facts. Count and money columns get a
-totals row when the form sets ``totals = True``.
+other short fields are the header facts above it, its long-text fields remarks under it.
+Count and money columns get a totals row when the form sets ``totals = True``; a register or
+sign-in sheet sets ``fill_page: ClassVar[bool] = True`` for blank rows to the end of the page.
 """
 
 from __future__ import annotations
@@ -11,9 +12,27 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import FormModel
-from ..schema import form_spec
+from ..schema import FieldSpec, form_spec
 from .context import display
 from .xlsx import TableData
+
+# How a field kind prints in a table column (xlsx_layout.KINDS). Short text is left out:
+# names print centred, longer phrases left, judged by the column's widest value.
+_COLUMN_KIND = {
+    "money": "money",
+    "hours": "hours",
+    "count": "number",
+    "date": "center",
+    "month": "center",
+    "choice": "center",
+    "choices": "center",
+    "yesno": "center",
+    "phone": "center",
+    "mobile": "center",
+    "id": "center",
+    "numbers": "center",
+    "longtext": "left",
+}
 
 
 def _cell(value: Any) -> Any:
@@ -21,6 +40,19 @@ def _cell(value: Any) -> Any:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return value if isinstance(value, int) else float(value)
     return display(value)
+
+
+def month_text(value: str | None) -> str:
+    """2024-04 → 2024年4月, as months are written on the agencies' forms."""
+    if not value:
+        return ""
+    year, _, month = value.partition("-")
+    return f"{year}年{int(month)}月" if month.isdigit() else value
+
+
+def shown(spec: FieldSpec, value: Any) -> str:
+    """A header fact's value as printed."""
+    return month_text(value) if spec.kind == "month" else display(value)
 
 
 def signature_lines(record: FormModel) -> list[tuple[str, str]]:
@@ -51,21 +83,61 @@ def standard_table(record: FormModel) -> TableData:
             c.name == model.date_field,
         ),
     )
-    facts = [(c.label, display(getattr(record, c.name))) for c in ordered]
+    facts = [(c.label, shown(c, getattr(record, c.name))) for c in ordered if c.kind != "longtext"]
+    notes = [(c.label, display(getattr(record, c.name))) for c in ordered if c.kind == "longtext"]
+    data = TableData(
+        headers=[],
+        rows=[],
+        facts=facts,
+        notes=notes,
+        signatures=signature_lines(record),
+        fill_page=bool(getattr(model, "fill_page", False)),
+    )
     if not spec.parts:
-        return TableData(headers=[], rows=[], facts=facts, signatures=signature_lines(record))
+        return data
     part = spec.parts[0]
-    items = getattr(record, part.name)
-    headers = [f.label for f in part.fields]
-    rows = [[_cell(getattr(item, f.name)) for f in part.fields] for item in items]
-    totals = None
+    items = getattr(record, part.name) or []
+    data.headers = [f.label for f in part.fields]
+    data.kinds = {f.label: _COLUMN_KIND[f.kind] for f in part.fields if f.kind in _COLUMN_KIND}
+    data.rows = [[_cell(getattr(item, f.name)) for f in part.fields] for item in items]
     if model.totals:
-        totals = []
+        totals: list[Any] = []
         for index, column in enumerate(part.fields):
             if column.kind in ("count", "money", "hours"):
                 totals.append(_cell(sum((getattr(i, column.name) or 0 for i in items), 0)))
             else:
                 totals.append("合计" if index == 0 else "")
-    return TableData(
-        headers=headers, rows=rows, totals=totals, facts=facts, signatures=signature_lines(record)
+        data.totals = totals
+    return data
+
+
+def _empty_record(model: type[FormModel]) -> FormModel:
+    """A record of `model` with nothing filled in (lists empty), never validated."""
+    values: dict[str, Any] = {
+        name: [] if _is_list(info.annotation) else None for name, info in model.model_fields.items()
+    }
+    return model.model_construct(None, **values)
+
+
+def _is_list(annotation: Any) -> bool:
+    return getattr(annotation, "__origin__", None) is list or any(
+        getattr(a, "__origin__", None) is list for a in getattr(annotation, "__args__", ())
     )
+
+
+def blank_table_data(model: type[FormModel]) -> TableData:
+    """What the empty paper form prints: the form's own headers and labels, no values, blank
+    rows to the end of the page, totals and signature dates left to fill in by hand."""
+    record = _empty_record(model)
+    try:
+        data = table_data(record)
+    except Exception:  # noqa: BLE001 - a form's own layout may need data; the standard one does not
+        data = standard_table(record)
+    data.rows = []
+    data.facts = [(label, "") for label, _ in data.facts]
+    data.notes = [(label, "") for label, _ in data.notes]
+    data.signatures = [(who, "") for who, _ in data.signatures]
+    if data.totals is not None:
+        data.totals = [v if isinstance(v, str) else "" for v in data.totals]
+    data.fill_page = True
+    return data

@@ -1,9 +1,15 @@
 """XLSX rendering for tabular forms (registers, sign-in sheets, logs, monthly statistics).
 
+    write_blank_table(model, path)   # the empty form, for filling in by hand (`lvye-forms blank`)
+    render_table(agency, title, data, metadata)   # a filled record's document, as bytes
+
 The layout is the same for every tabular form, so it lives here rather than in one template
-file per form: agency and title rows, the form's header facts as "label：value" lines, then
-the table (from the record's `table()`), a totals row and signature lines. Ready to print:
-A4, fitted to the page width, header row repeated on every page, page numbers in the footer.
+file per form: agency and title, the form's header facts in a bordered label/value grid, the
+table (from the record's `table()`), a totals row, long remarks, and one signature line per
+signer. Registers and sign-in sheets get blank rows to the end of the page. Ready to print:
+A4, at 100 % where the table fits (landscape when it is wide, never below 90 % unless even
+that cannot hold it), header row repeated on every page, page numbers in the footer.
+Measurements live in xlsx_layout.
 """
 
 from __future__ import annotations
@@ -11,21 +17,32 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import xlsx_layout as lay
 from .package import add_custom_xml, normalise_zip
+
+if TYPE_CHECKING:
+    from ..model import FormModel
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _FONT = "宋体"
+_TEXT = Font(name=_FONT, size=10.5)
+_BOLD = Font(name=_FONT, size=10.5, bold=True)
 _FIXED_TIME = dt.datetime(2000, 1, 1)
-_A4_PORTRAIT_WIDTH = 95  # character widths that fit across portrait A4 at the default zoom
+# A number keeps off the right border by a trailing space in its format: LibreOffice
+# misplaces right-aligned text that has an indent.
+_NUMBER_FORMATS = {"money": '#,##0.00" "', "hours": '0.0#" "', "number": "0"}
+_BLANK_DATE = "____年__月__日"
+_SIGNATURE_POINTS = 30.0  # room to sign by hand above the line
 
 
 @dataclass
@@ -37,50 +54,170 @@ class TableData:
     totals: list[Any] | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)  # label, value above the table
     signatures: list[tuple[str, str]] = field(default_factory=list)  # (who, date or "")
+    # How a column prints, by header (see xlsx_layout.KINDS); guessed from its values when
+    # not given, so a form may add columns (序号, 签名) to the standard table freely.
+    kinds: dict[str, str] = field(default_factory=dict)
+    # A heading row above the headers: (text, columns it spans), e.g. 收入 | 支出.
+    groups: list[tuple[str, int]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # label, long text under the table
+    fill_page: bool = False  # blank rows to the end of the page, for people added on the day
 
 
-def _text_width(value: Any) -> int:
-    text = str(value) if value is not None else ""
-    longest_line = max((line for line in text.split("\n")), key=len, default="")
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest_line)
+def signature_text(who: str, day: str) -> str:
+    """One signer's line: room to sign, then the date the record gives or a blank to fill."""
+    return f"{who}：________________　　日期：{day or _BLANK_DATE}"
 
 
-def _column_widths(data: TableData) -> list[float]:
-    widths = []
-    for index, header in enumerate(data.headers):
-        cells = [row[index] for row in data.rows if index < len(row)]
-        widest = max([_text_width(header), *(_text_width(c) for c in cells)], default=6)
-        widths.append(float(min(max(widest + 2, 6), 40)))
-    # A narrow table is stretched to the page width so it prints like a form, not a strip.
-    total = sum(widths)
-    if 0 < total < _A4_PORTRAIT_WIDTH:
-        widths = [w * _A4_PORTRAIT_WIDTH / total for w in widths]
-    return widths
+class _Sheet:
+    """Writes one form onto a worksheet row by row, remembering each row's height."""
+
+    def __init__(self, sheet: Worksheet, widths: list[float]) -> None:
+        self.sheet = sheet
+        self.widths = widths
+        self.count = len(widths)
+        self.row = 0
+        self.heights: list[float] = []
+
+    def span_width(self, first: int, last: int) -> float:
+        return sum(self.widths[first - 1 : last])
+
+    def next_row(self, height: float) -> int:
+        self.row += 1
+        self.heights.append(height)
+        self.sheet.row_dimensions[self.row].height = round(height, 1)
+        return self.row
+
+    def put(
+        self,
+        first: int,
+        last: int,
+        value: Any,
+        *,
+        font: Font = _TEXT,
+        horizontal: str = "left",
+        border: bool = True,
+        fill: PatternFill | None = None,
+        number_format: str | None = None,
+        vertical: str = "center",
+    ) -> None:
+        cell = self.sheet.cell(row=self.row, column=first, value=value)
+        cell.font = font
+        # A little indent keeps text off the borders; centred text needs none.
+        indent = 1 if horizontal == "left" and border else 0
+        cell.alignment = Alignment(
+            horizontal=horizontal, vertical=vertical, wrap_text=True, indent=indent
+        )
+        if number_format:
+            cell.number_format = number_format
+        if fill is not None:
+            cell.fill = fill
+        if border:
+            for column in range(first, last + 1):
+                self.sheet.cell(row=self.row, column=column).border = _BORDER
+        if last > first:
+            self.sheet.merge_cells(
+                start_row=self.row, start_column=first, end_row=self.row, end_column=last
+            )
+
+    def line(self, text: str, font: Font, height: float, horizontal: str = "center") -> None:
+        self.next_row(height)
+        self.put(1, self.count, text, font=font, horizontal=horizontal, border=False)
 
 
-def _cell(sheet: Worksheet, row: int, column: int, value: Any, **style: Any) -> None:
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, float):
-        cell.number_format = "#,##0.00"
-    elif isinstance(value, str) and len(value) <= 2:
-        style.setdefault("alignment", Alignment(horizontal="center", vertical="center"))
-    cell.font = style.get("font", Font(name=_FONT, size=10.5))
-    cell.alignment = style.get("alignment", Alignment(vertical="center", wrap_text=True))
-    if style.get("border", True):
-        cell.border = _BORDER
-    if "fill" in style:
-        cell.fill = style["fill"]
+def _kinds(data: TableData) -> list[str]:
+    return [
+        data.kinds.get(header) or lay.infer_kind([r[i] for r in data.rows if i < len(r)])
+        for i, header in enumerate(data.headers)
+    ]
 
 
-def _merged_line(
-    sheet: Worksheet, row: int, width: int, text: str, font: Font, align: str = "center"
+_ALIGN = {
+    "left": "left",
+    "center": "center",
+    "number": "center",
+    "money": "right",
+    "hours": "right",
+}
+
+
+def _facts(out: _Sheet, facts: list[tuple[str, str]]) -> None:
+    """The header facts as a bordered grid: grey label cells, value cells, two pairs a line
+    where the table is wide enough; a value too long for half a line gets the whole line."""
+    if not facts:
+        return
+    label_width = max(lay.text_width(label) for label, _ in facts)
+    pairs = 2 if out.count >= 4 else 1
+    segments = lay.fact_segments(out.widths, pairs, label_width)
+    whole = lay.fact_segments(out.widths, 1, label_width)
+    pending = list(facts)
+    while pending:
+        label, value = pending.pop(0)
+        line = [(label, value)]
+        fits = lay.lines_needed(value, out.span_width(*segments[1])) == 1
+        if pairs == 2 and fits:
+            # The next fact short enough for the right half shares the line.
+            for index, (_, other) in enumerate(pending):
+                if lay.lines_needed(other, out.span_width(*segments[3])) == 1:
+                    line.append(pending.pop(index))
+                    break
+        cells = whole if len(line) == 1 else segments
+        texts = [t for pair in line for t in pair]
+        height = lay.height_for(
+            [(t, out.span_width(*s)) for t, s in zip(texts, cells, strict=False)],
+            lay.DATA_ROW_POINTS,
+        )
+        out.next_row(height)
+        for index, (first, last) in enumerate(cells):
+            is_label = index % 2 == 0
+            out.put(
+                first,
+                last,
+                texts[index],
+                font=_BOLD if is_label else _TEXT,
+                horizontal="center" if is_label else "left",
+                fill=_HEADER_FILL if is_label else None,
+            )
+
+
+def _table_row(
+    out: _Sheet, values: list[Any], kinds: list[str], font: Font, minimum: float
 ) -> None:
-    sheet.cell(row=row, column=1, value=text).font = font
-    sheet.cell(row=row, column=1).alignment = Alignment(
-        horizontal=align, vertical="center", wrap_text=True
-    )
-    if width > 1:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    cells = [(lay._as_text(v, k), w) for v, k, w in zip(values, kinds, out.widths, strict=False)]
+    out.next_row(lay.height_for(cells, minimum))
+    for column, (value, kind) in enumerate(zip(values, kinds, strict=False), start=1):
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        out.put(
+            column,
+            column,
+            value,
+            font=font,
+            horizontal=_ALIGN.get(kind, "left"),
+            number_format=_NUMBER_FORMATS.get(kind) if number else None,
+        )
+    for column in range(len(values) + 1, out.count + 1):
+        out.put(column, column, None, font=font)
+
+
+def _notes(out: _Sheet, notes: list[tuple[str, str]]) -> None:
+    """Long remarks under the table: a grey label cell and the text across the rest."""
+    if not notes:
+        return
+    label_width = max(lay.text_width(label) for label, _ in notes)
+    label_cells, text_cells = lay.fact_segments(out.widths, 1, label_width)
+    for label, text in notes:
+        height = lay.height_for(
+            [(label, out.span_width(*label_cells)), (text, out.span_width(*text_cells))],
+            _note_minimum(text),
+        )
+        out.next_row(height)
+        out.put(*label_cells, label, font=_BOLD, horizontal="center", fill=_HEADER_FILL)
+        one_line = lay.lines_needed(text, out.span_width(*text_cells)) == 1
+        out.put(*text_cells, text, vertical="center" if one_line else "top")
+
+
+def _note_minimum(text: str) -> float:
+    """A remark left empty keeps two lines of room to write by hand."""
+    return lay.DATA_ROW_POINTS * (2 if not text else 1)
 
 
 def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
@@ -88,72 +225,95 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title[:31]
-    width = max(len(data.headers), 1)
-    _merged_line(sheet, 1, width, agency, Font(name=_FONT, size=12))
-    _merged_line(sheet, 2, width, f"《{title}》", Font(name="黑体", size=16, bold=True))
-    sheet.row_dimensions[2].height = 28
-    row = 3
-    # Header facts, two per line where the table is wide enough.
-    per_line = 2 if width >= 4 else 1
-    for start in range(0, len(data.facts), per_line):
-        chunk = data.facts[start : start + per_line]
-        text = "　　".join(f"{label}：{value}" for label, value in chunk)
-        _merged_line(sheet, row, width, text, Font(name=_FONT, size=10.5), align="left")
-        row += 1
-    row += 1
-    header_row = row
-    header_lines = max((str(h).count("\n") + 1 for h in data.headers), default=1)
-    sheet.row_dimensions[row].height = 16 * header_lines + 4
-    for column, header in enumerate(data.headers, start=1):
-        _cell(
-            sheet,
-            row,
-            column,
-            header,
-            font=Font(name=_FONT, size=10.5, bold=True),
-            fill=_HEADER_FILL,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        )
-    for values in data.rows:
-        row += 1
-        sheet.row_dimensions[row].height = 20  # room to write by hand on the printed sheet
-        for column, value in enumerate(values, start=1):
-            _cell(sheet, row, column, value)
-    if data.totals is not None:
-        row += 1
-        for column, value in enumerate(data.totals, start=1):
-            _cell(sheet, row, column, value, font=Font(name=_FONT, size=10.5, bold=True))
-    row += 2
-    for who, day in data.signatures:
-        # One signer a line, room to sign; a date the record gives is printed, else a blank.
-        _merged_line(
-            sheet,
-            row,
-            width,
-            f"{who}：________________　　日期：{day or '____年__月__日'}",
-            Font(name=_FONT, size=10.5),
-            align="left",
-        )
-        row += 1
-    widths = _column_widths(data)
+    headers = data.headers or ["", "", "", ""]  # a form without a table still gets a grid
+    kinds = _kinds(data) if data.headers else ["left"] * 4
+    columns = [[r[i] for r in data.rows if i < len(r)] for i in range(len(headers))]
+    if data.totals:
+        columns = [
+            c + [data.totals[i]] if i < len(data.totals) else c for i, c in enumerate(columns)
+        ]
+    widths, landscape = lay.plan_columns(headers, columns, kinds)
     for column, column_width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = column_width
-    _page_setup(sheet, header_row, landscape=sum(widths) > _A4_PORTRAIT_WIDTH)
+        sheet.column_dimensions[get_column_letter(column)].width = round(column_width, 2)
+    out = _Sheet(sheet, widths)
+
+    out.line(agency, Font(name=_FONT, size=12), 20)
+    out.line(title, Font(name="黑体", size=16, bold=True), 30)
+    _facts(out, data.facts)
+    out.line("", _TEXT, 8)
+    if data.groups:
+        out.next_row(lay.DATA_ROW_POINTS)
+        first = 1
+        for text, span in data.groups:
+            out.put(
+                first, first + span - 1, text, font=_BOLD, horizontal="center", fill=_HEADER_FILL
+            )
+            first += span
+    header_row = out.row + 1
+    first_title_row = header_row - (1 if data.groups else 0)
+    if data.headers:
+        headers = [lay.header_text(h, w) for h, w in zip(headers, widths, strict=True)]
+        out.next_row(lay.height_for(list(zip(headers, widths, strict=True)), lay.DATA_ROW_POINTS))
+        for column, header in enumerate(headers, start=1):
+            out.put(column, column, header, font=_BOLD, horizontal="center", fill=_HEADER_FILL)
+    for values in data.rows:
+        _table_row(out, values, kinds, _TEXT, lay.DATA_ROW_POINTS)
+
+    scale = lay.print_scale(widths, landscape)
+    tail = _tail_points(out, data, kinds)
+    if data.fill_page and data.headers:
+        repeat = sum(out.heights[first_title_row - 1 : header_row])
+        page = lay.page_points(landscape, scale)
+        for _ in range(
+            lay.blank_rows_to_fill(out.heights, repeat, tail, page, lay.BLANK_ROW_POINTS)
+        ):
+            _table_row(out, [""] * len(headers), kinds, _TEXT, lay.BLANK_ROW_POINTS)
+    if data.totals is not None:
+        _table_row(out, data.totals, kinds, _BOLD, lay.DATA_ROW_POINTS)
+    _notes(out, data.notes)
+    if data.signatures:
+        out.line("", _TEXT, 10)
+    for who, day in data.signatures:
+        out.next_row(_SIGNATURE_POINTS)
+        out.put(1, out.count, signature_text(who, day), border=False, vertical="bottom")
+
+    _page_setup(sheet, first_title_row, header_row, landscape=landscape)
     workbook.properties.creator = "lvye-forms"
     workbook.properties.created = _FIXED_TIME
     workbook.properties.modified = _FIXED_TIME
     return workbook
 
 
-def _page_setup(sheet: Worksheet, header_row: int, *, landscape: bool) -> None:
+def _tail_points(out: _Sheet, data: TableData, kinds: list[str]) -> float:
+    """Height of what follows the table rows: totals, notes and the signature lines."""
+    tail = 0.0
+    if data.totals is not None:
+        cells = [
+            (lay._as_text(v, k), w) for v, k, w in zip(data.totals, kinds, out.widths, strict=False)
+        ]
+        tail += lay.height_for(cells, lay.DATA_ROW_POINTS)
+    for _, text in data.notes:
+        tail += lay.height_for([(text, sum(out.widths) * 0.8)], _note_minimum(text))
+    if data.signatures:
+        tail += 10 + _SIGNATURE_POINTS * len(data.signatures)
+    return tail
+
+
+def _page_setup(
+    sheet: Worksheet, first_title_row: int, header_row: int, *, landscape: bool
+) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    # Fit to the page width: the columns are sized to print at 100 % (see xlsx_layout), so
+    # this only shrinks a table too wide even for landscape, rather than cutting it in two.
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.5
+    margins.top, margins.bottom, margins.header, margins.footer = 0.5, 0.7, 0.2, 0.3
+    sheet.print_title_rows = f"{first_title_row}:{header_row}"
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
@@ -165,3 +325,20 @@ def render_table(agency: str, title: str, data: TableData, metadata: dict[str, A
     return normalise_zip(
         add_custom_xml(buffer.getvalue(), metadata, main_rels="xl/_rels/workbook.xml.rels")
     )
+
+
+def blank_table_bytes(model: type[FormModel], agency: str) -> bytes:
+    """The empty form of a tabular model: labels, an empty header grid, blank rows to the
+    end of the page and signature lines with blank dates. No data is embedded."""
+    from .tabular import blank_table_data  # imported here: tabular imports this module
+
+    buffer = io.BytesIO()
+    build_workbook(agency, model.title, blank_table_data(model)).save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def write_blank_table(model: type[FormModel], path: Path, agency: str | None = None) -> None:
+    """Write the empty form of tabular `model` (kind "xlsx") to `path`."""
+    from .document import DEFAULT_AGENCY
+
+    path.write_bytes(blank_table_bytes(model, agency or DEFAULT_AGENCY))

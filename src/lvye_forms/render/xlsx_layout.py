@@ -1,0 +1,192 @@
+"""Measuring a tabular form for paper: column widths, orientation, row heights, page filling.
+
+LibreOffice and Excel do not grow a row whose height is set, and the layout must set heights
+(room to write by hand), so every height is estimated here from the text and the width of its
+cells. The numbers are calibrated on LibreOffice 7 printing the 宋体 fallback (Noto Sans CJK):
+one column-width unit prints about 2.47 mm, a Chinese character about 1.5 units, a line of
+10.5 pt text about 15 pt high. Estimates err on the generous side: a row a little too tall
+is harmless, a clipped line is a lost character on paper.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+# Width units across the printable part of A4 (0.5 in side margins) at 100 %.
+PORTRAIT_UNITS = 74.0
+LANDSCAPE_UNITS = 108.0
+# Heights in points available for rows on one page (A4 less margins, header and footer).
+PORTRAIT_POINTS = 842 - 72 * (0.5 + 0.7) - 12
+LANDSCAPE_POINTS = 595 - 72 * (0.5 + 0.7) - 12
+MIN_SCALE = 0.9
+
+LINE_POINTS = 15.0  # one line of 10.5 pt text
+ROW_PADDING = 6.0  # above and below the text inside a bordered cell
+DATA_ROW_POINTS = 22.0  # a filled row keeps room to correct by hand
+BLANK_ROW_POINTS = 24.0  # a row printed empty for writing by hand
+CELL_PADDING = 2.0  # width units lost to the indent and borders of a cell
+
+# How a column prints. "left": wrapping text; "center": names, dates, choices, marks;
+# "number": counts (centred); "money" and "hours": right-aligned with two decimals.
+KINDS = ("left", "center", "number", "money", "hours")
+_NARROW_TEXT = 12.0  # text columns no wider than this are names, posts, times: centred
+
+
+def char_width(ch: str) -> float:
+    """Width units one character takes, with a little to spare: wide (Chinese, full-width
+    and ambiguous marks such as “ ” · that the Chinese font prints wide) 1.65, others 1."""
+    return 1.65 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1.0
+
+
+def text_width(value: Any) -> float:
+    """Width of the widest line of `value`."""
+    text = "" if value is None else str(value)
+    return max((sum(map(char_width, line)) for line in text.split("\n")), default=0.0)
+
+
+def _as_text(value: Any, kind: str) -> str:
+    if isinstance(value, float) and kind in ("money", "hours"):
+        return f"{value:,.2f}"
+    return "" if value is None else str(value)
+
+
+def lines_needed(value: Any, width: float) -> int:
+    """Printed lines of `value` in a cell `width` units wide (wrapping each paragraph)."""
+    text = "" if value is None else str(value)
+    room = max(width - CELL_PADDING, 2.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += max(1, math.ceil(sum(map(char_width, paragraph)) / room))
+    return lines
+
+
+def height_for(cells: Sequence[tuple[Any, float]], minimum: float) -> float:
+    """Row height fitting the tallest of its (value, cell width) cells, at least `minimum`."""
+    lines = max((lines_needed(value, width) for value, width in cells), default=1)
+    return max(minimum, lines * LINE_POINTS + ROW_PADDING)
+
+
+def infer_kind(values: list[Any]) -> str:
+    """A column's kind from its values, for tables that do not say."""
+    filled = [v for v in values if v not in (None, "")]
+    if filled and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in filled):
+        return "money" if any(isinstance(v, float) for v in filled) else "number"
+    widest = max((text_width(v) for v in filled), default=0.0)
+    return "center" if widest <= _NARROW_TEXT else "left"
+
+
+def header_text(header: str, width: float) -> str:
+    """A header too wide for its column breaks before its unit: 实际支出 / （元）, never
+    leaving a lone bracket on the second line."""
+    if "（" in header and "\n" not in header and text_width(header) > width - CELL_PADDING:
+        name, _, unit = header.partition("（")
+        if name:
+            return f"{name}\n（{unit}"
+    return header
+
+
+def _header_minimum(header: str) -> float:
+    if "（" in header and "\n" not in header:
+        return text_width(header_text(header, 0.0))
+    # Otherwise a header may wrap onto a second line, half on each.
+    return max(text_width(line[: math.ceil(len(line) / 2)]) for line in header.split("\n"))
+
+
+def _natural_and_minimum(header: str, values: list[Any], kind: str) -> tuple[float, float]:
+    texts = [_as_text(v, kind) for v in values]
+    value_w = max((text_width(t) for t in texts), default=0.0)
+    header_w = text_width(header)
+    # A header may wrap onto a second line; a value other than running text may not.
+    header_min = _header_minimum(header)
+    natural = max(header_w, value_w, 4.0) + CELL_PADDING
+    if kind == "left":
+        minimum = max(header_min, min(value_w, 12.0), 8.0) + CELL_PADDING
+    else:
+        minimum = max(header_min, value_w, 4.0) + CELL_PADDING
+    return min(natural, 48.0), min(minimum, natural, 48.0)
+
+
+def plan_columns(
+    headers: list[str], columns: list[list[Any]], kinds: list[str]
+) -> tuple[list[float], bool]:
+    """Column widths and whether to print landscape, so that the table prints at 100 % where
+    it can and never below 90 % unless even landscape with every column at its narrowest is
+    too wide. A narrow table is widened to the page, the extra going to its text columns."""
+    sizes = [_natural_and_minimum(h, c, k) for h, c, k in zip(headers, columns, kinds, strict=True)]
+    natural = [n for n, _ in sizes]
+    minimum = [m for _, m in sizes]
+    # Portrait while the text columns need not be squeezed to under two thirds; else landscape.
+    if sum(minimum) <= PORTRAIT_UNITS and sum(natural) <= PORTRAIT_UNITS * 1.6:
+        page, landscape = PORTRAIT_UNITS, False
+    else:
+        page, landscape = LANDSCAPE_UNITS, True
+    if sum(natural) <= page:
+        return _widen(natural, kinds, page), landscape
+    if sum(minimum) >= page:
+        return minimum, landscape
+    slack = [n - m for n, m in zip(natural, minimum, strict=True)]
+    cut = (sum(natural) - page) / sum(slack)
+    return [n - s * cut for n, s in zip(natural, slack, strict=True)], landscape
+
+
+def _widen(widths: list[float], kinds: list[str], page: float) -> list[float]:
+    extra = page - sum(widths)
+    takers = [i for i, k in enumerate(kinds) if k == "left"] or list(range(len(widths)))
+    share = sum(widths[i] for i in takers)
+    return [w + (extra * w / share if i in takers else 0.0) for i, w in enumerate(widths)]
+
+
+def print_scale(widths: list[float], landscape: bool) -> float:
+    """The scale fit-to-width will print at (1.0 when the table fits)."""
+    page = LANDSCAPE_UNITS if landscape else PORTRAIT_UNITS
+    return min(1.0, page / max(sum(widths), 1.0))
+
+
+def page_points(landscape: bool, scale: float) -> float:
+    return (LANDSCAPE_POINTS if landscape else PORTRAIT_POINTS) / scale
+
+
+def blank_rows_to_fill(
+    heights: list[float], repeat: float, tail: float, page: float, blank: float
+) -> int:
+    """How many blank rows of height `blank` fill the page the last of `heights` ends on,
+    leaving room for `tail` (totals, notes, signatures) below them. Rows do not split across
+    pages and the header row (`repeat` high) is printed again at the top of each page."""
+    used = 0.0
+    for height in heights:
+        if used + height > page:
+            used = repeat
+        used += height
+    room = page - used - tail
+    return max(int(room // blank), 0)
+
+
+def fact_segments(widths: list[float], pairs: int, label_width: float) -> list[tuple[int, int]]:
+    """Column ranges (first, last; 1-based) of label, value, label, value… cells of the header
+    grid, `pairs` label/value pairs a line, each label about `label_width` wide."""
+    count = len(widths)
+    halves: list[tuple[int, int]] = []
+    if pairs == 2:
+        total, running, split = sum(widths), 0.0, 2
+        best = math.inf
+        for k in range(2, count - 1):
+            running = sum(widths[:k])
+            if abs(running - total / 2) < best:
+                best, split = abs(running - total / 2), k
+        halves = [(1, split), (split + 1, count)]
+    else:
+        halves = [(1, count)]
+    segments: list[tuple[int, int]] = []
+    for first, last in halves:
+        # The fewest columns that hold the longest label on one line; a label never wraps
+        # while the value still has a column.
+        take = last - first
+        for j in range(1, last - first + 1):
+            if sum(widths[first - 1 : first - 1 + j]) >= label_width - 0.5:
+                take = j
+                break
+        segments += [(first, first + take - 1), (first + take, last)]
+    return segments
