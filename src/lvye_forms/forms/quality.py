@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field, model_validator
 from typing_extensions import Self
@@ -799,6 +799,8 @@ class FeedbackRegister(FormModel):
         "提交日期不早于本月最后一条登记的接收日期",
     )
     signatures = ("登记人|submitted_date", "组长/主任")
+    # A register kept through the month and written in by hand: blank rows to the end of the page.
+    fill_page: ClassVar[bool] = True
 
     register_id: ShortText = Field(
         title="登记表编号", description="服务点加月份，如 主山社工站-2024-10"
