@@ -9,6 +9,7 @@ by the agency's notice (自动退出).
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -111,6 +112,7 @@ class ActivityRegistration(FormModel):
         "报名登记日期不晚于活动日期",
     )
     signatures = ("负责社工|registration_date",)
+    fill_page: ClassVar[bool] = True  # room for people who sign up by phone or on the spot
 
     registration_id: ShortText = Field(title="报名表编号", description="如 HD-2024-036-BM")
     activity_id: ShortText = Field(title="活动编号")
@@ -262,18 +264,20 @@ class _Withdrawal(FormModel):
     )
     signatures = ("申请人|application_date", "家长或监护人", "负责社工|agreed_date")
 
+    # Ordered for the standard layout, which sets short fields two to a row: the participant
+    # beside their capacity, the guardian beside the consent, the worker's steps together.
     withdrawal_id: ShortText = Field(title="申请编号", description="如 XZ-2024-005-TC01")
     member_name: ShortText = Field(title="参加者姓名")
-    worker_name: ShortText = Field(title="负责社工")
-    application_date: Date = Field(title="申请日期")
-    way: WithdrawalWay = Field(title="申请方式")
-    reason: Text = Field(title="退出原因", description="须有特别原因（001 第八条 五1）")
     lacks_capacity: YesNo = Field(
         False, title="缺乏行为能力", description="未成年或因病缺乏行为能力的参加者填“是”"
     )
     guardian_name: ShortText | None = Field(None, title="家长或监护人")
     guardian_consent: ConsentForm | None = Field(None, title="监护人同意方式")
+    worker_name: ShortText = Field(title="负责社工")
+    application_date: Date = Field(title="申请日期")
+    way: WithdrawalWay = Field(title="申请方式")
     explained: YesNo = Field(False, title="已说明退出情况和程序")
+    reason: Text = Field(title="退出原因", description="须有特别原因（001 第八条 五1）")
     worker_agreed: YesNo = Field(False, title="负责社工同意")
     agreed_date: CnDate | None = Field(None, title="同意日期")
     referral_needed: YesNo = Field(False, title="需要转介")
@@ -474,6 +478,11 @@ class GroupExitNotice(FormModel):
     group_id: ShortText = Field(title="小组编号")
     group_name: ShortText = Field(title="小组名称")
     member_name: ShortText = Field(title="参加者姓名")
+    lacks_capacity: YesNo = Field(
+        False, title="缺乏行为能力", description="未成年或因病缺乏行为能力的参加者填“是”"
+    )
+    guardian_name: ShortText | None = Field(None, title="家长或监护人")
+    guardian_notified: YesNo = Field(False, title="已通知家长或监护人")
     worker_name: ShortText = Field(title="负责社工")
     notice_date: Date = Field(title="通知日期", description="退出在发出通知时即生效")
     # Not `kind`: that name is the form setting docx/xlsx (FormModel.kind).
@@ -485,11 +494,6 @@ class GroupExitNotice(FormModel):
         None, title="表现及劝喻经过", description="表现恶劣、妨碍小组进行的情况和劝喻的经过"
     )
     supervisor: ShortText | None = Field(None, title="商议的项目督导", description="表现恶劣时必填")
-    lacks_capacity: YesNo = Field(
-        False, title="缺乏行为能力", description="未成年或因病缺乏行为能力的参加者填“是”"
-    )
-    guardian_name: ShortText | None = Field(None, title="家长或监护人")
-    guardian_notified: YesNo = Field(False, title="已通知家长或监护人")
     delivery: Delivery = Field(title="通知方式")
 
     def check(self, checks: Checks) -> None:
@@ -602,6 +606,7 @@ class ActivitySignin(FormModel):
     sources = ("003 六(二)1",)
     rules = ("至少一名参加者", "签到时间写成 时:分（如 08:45）")
     signatures = ("负责社工|activity_date",)
+    fill_page: ClassVar[bool] = True  # room for people who come without registering
 
     signin_id: ShortText = Field(title="签到表编号", description="如 HD-2024-031-QD")
     activity_id: ShortText = Field(title="活动编号")
