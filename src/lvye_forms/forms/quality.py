@@ -569,7 +569,7 @@ class CaregiverEvaluation(FormModel):
             )
 
     def template_extras(self) -> dict[str, str]:
-        extras = {"quarter": f"第{self.quarter}季度"}
+        extras = {"quarter": f"第{self.quarter}季度"} if self.quarter is not None else {}
         if self.is_team_leader:
             extras["leader_score"] = "不适用（护工组长为三方评估）"
         return extras
