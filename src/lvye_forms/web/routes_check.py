@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .. import api
+from ..check.engine import FindingStatus
 from ..check.profile import ProfileError
 from ..formats.as_html import check_to_html
 from ..formats.as_xlsx import check_to_xlsx
@@ -147,7 +148,14 @@ def routes(web: Web) -> list[Route]:
     async def show(request: Request) -> Response:
         job = job_of(request)
         assert job.report is not None
-        return web.page(request, "check_result.html", active="check", job=job, report=job.report)
+        return web.page(
+            request,
+            "check_result.html",
+            active="check",
+            job=job,
+            report=job.report,
+            labels={status.value: status.label for status in FindingStatus},
+        )
 
     async def report_html(request: Request) -> Response:
         job = job_of(request)
