@@ -482,7 +482,7 @@ def _part_widths(model, part, size_pt: float) -> list[float]:  # type: ignore[no
 
 
 def _per_line(width_cm: float, size_pt: float) -> int:
-    return max(2, int((width_cm - CELL_PADDING_CM) / (size_pt / 72 * 2.54 * 1.04)))
+    return max(2, int((width_cm - CELL_PADDING_CM) / (size_pt / 72 * 2.54 * 1.04) + 0.05))
 
 
 def _sections(form, order: list[str], sections: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -548,8 +548,14 @@ def generic(form_id: str):  # type: ignore[no-untyped-def]
     return document
 
 
+def _boxes_text(column) -> str:  # type: ignore[no-untyped-def]
+    return "　".join(f"☐ {o}" for o in column.choices)
+
+
 def _field_rows(t, fields, label_cm: float) -> None:  # type: ignore[no-untyped-def]
-    """Short fields two to a row, the others one to a row across the table."""
+    """Short fields two to a row (a choice only when its boxes fit on one line there), the
+    others one to a row across the table."""
+    value_cm = (TEXT_WIDTH_CM - 2 * label_cm) / 2
     pending: list = []
 
     def label(column) -> str:  # type: ignore[no-untyped-def]
@@ -564,7 +570,7 @@ def _field_rows(t, fields, label_cm: float) -> None:  # type: ignore[no-untyped-
 
     for column in fields:
         short = column.kind in SHORT_KINDS and not (
-            column.kind == "choice" and len(column.choices) > 3
+            column.kind == "choice" and fit_cm(_boxes_text(column)) > value_cm
         )
         if short:
             pending.append(column)

@@ -320,6 +320,9 @@ def optional_date(name: str, blank: str = CHROME["hans"]["blank_date"]) -> str:
     return f"{{% if {name} %}}{{{{ {name} }}}}{{% else %}}{blank}{{% endif %}}"
 
 
+ROW_CM = 0.75  # the least height of a list table's row
+
+
 def loop_table(
     document,
     widths_cm: list[float],
@@ -353,6 +356,7 @@ def loop_table(
             if index:
                 p.add_run().add_break()
             run(p, f"{{{{ {item}.{name} }}}}", size=size)
+    t.rows[-1].height = Cm(ROW_CM)  # at least: a blank form's rows are written in by hand
     if paper:
         keep_row(t.rows[-1])
     _full_width_row(t, "{%tr endfor %}")
@@ -404,7 +408,7 @@ def keep_with_signatures(t: Table, rows: int = 1) -> None:
 
 # ── Sizing from the text ─────────────────────────────────────────────────────────────────
 
-CELL_PADDING_CM = 0.45  # both cell margins and a little air
+CELL_PADDING_CM = 0.6  # both cell margins and a little air, so a label never just overflows
 EM_CM = 10.5 / 72 * 2.54  # one Chinese character at the body size
 
 

@@ -3,6 +3,8 @@ in traditional characters as the standard is."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ..errors import Code
@@ -13,10 +15,18 @@ from ..registry import register
 from .common import Sex
 
 AREA = "广州标准"
+# The heading of a Guangzhou page when no agency is named: a traditional-script name, not
+# the simplified Dongguan default. An agency sets its own with LVYE_FORMS_GZ_AGENCY (or
+# names itself with --agency). The words are the standard's own (002 §2: 廣州市社工服務站
+# (家庭綜合服務中心)).
+GZ_AGENCY = "廣州市社工服務站（家庭綜合服務中心）"
+GZ_AGENCY_SETTING = "LVYE_FORMS_GZ_AGENCY"
 
 
 class _GzCase(FormModel):
     script = "hant"
+    default_agency: ClassVar[str] = GZ_AGENCY
+    agency_setting: ClassVar[str] = GZ_AGENCY_SETTING
     key_field = "case_id"
     name_field = "client_name"
     area = AREA
@@ -367,6 +377,8 @@ class GzGroupStage(Choice):
 
 class _GzGroup(FormModel):
     script = "hant"
+    default_agency: ClassVar[str] = GZ_AGENCY
+    agency_setting: ClassVar[str] = GZ_AGENCY_SETTING
     key_field = "group_id"
     name_field = "group_name"
     area = AREA

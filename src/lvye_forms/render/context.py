@@ -13,6 +13,7 @@ may break.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -92,7 +93,23 @@ def template_context(record: Any, agency: str) -> dict[str, Any]:
 
 
 def _form_names(model: type[FormModel], agency: str) -> dict[str, str]:
-    return {"agency": agency, "form_title": model.title, "form_id": model.form_id}
+    return {
+        "agency": heading_agency(model, agency),
+        "form_title": model.title,
+        "form_id": model.form_id,
+    }
+
+
+def heading_agency(model: type[FormModel], agency: str) -> str:
+    """The agency printed at the top. A form family with its own default (the Guangzhou
+    forms, in traditional characters) prints that one, or its setting, unless an agency
+    was named: the Dongguan default over a traditional page reads as a mistake."""
+    from .document import DEFAULT_AGENCY  # imported here: document imports this module
+
+    own = getattr(model, "default_agency", None)
+    if own is None or agency != DEFAULT_AGENCY:
+        return agency
+    return os.environ.get(getattr(model, "agency_setting", ""), "").strip() or own
 
 
 # ── What a template may use, without a record: for `template check` and blank forms ────────
@@ -134,7 +151,7 @@ def offered_names(model: type[FormModel]) -> tuple[set[str], dict[str, set[str]]
 
 
 BLANK_ROWS = 6  # empty rows a blank form gives each list, to fill in by hand
-BLANK_DATE = "\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+BLANK_DATE = "＿＿＿＿年＿＿月＿＿日"  # as on the signature lines
 BLANK_NUMBER = "＿" * 8  # the form's number, written on a line
 
 
