@@ -84,8 +84,12 @@ def sheet_rows(form_id: str, n: int = 0) -> list[list]:
 
 def table_of(rows: list[list], first_header: str) -> tuple[list, list[dict], list]:
     """(header, rows as {header: value}, the row ending them) of the printed table."""
-    start = next(i for i, r in enumerate(rows) if r[0] == first_header)
-    header = rows[start]
+
+    def flat(value):  # headers may be broken over lines to fit their column
+        return value.replace("\n", "") if isinstance(value, str) else value
+
+    start = next(i for i, r in enumerate(rows) if flat(r[0]) == first_header)
+    header = [flat(h) for h in rows[start]]
     body = []
     for row in rows[start + 1 :]:
         if row[0] is None or row[0] in ("平均分", "合计", "备注"):
