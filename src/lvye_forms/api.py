@@ -88,6 +88,7 @@ def render(
     pdf: bool = False,
     annotate: bool = True,
     events: RenderEvents | None = None,
+    jobs: int | None = None,
 ) -> RenderReport:
     """Validate every row of each input and write one document per valid row into `outdir`.
 
@@ -97,7 +98,8 @@ def render(
     A different file already at a document's name is kept unless `overwrite`. With `pdf`, a
     PDF is made next to each document (one LibreOffice process for the batch); without
     `annotate` no marked copy is written. `events` hears of each document as it is written
-    (for progress displays).
+    (for progress displays). `jobs` processes render (None: every core; 1: this process
+    only); the report and the files are the same whatever the number.
     """
     run = RenderRun(
         outdir,
@@ -108,6 +110,7 @@ def render(
         show_personal=show_personal,
         annotate=annotate,
         events=events,
+        jobs=jobs,
     )
     report = run.run(paths)
     if pdf:

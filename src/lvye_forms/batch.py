@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,15 @@ from .model import FormModel
 from .paths import display_path
 from .privacy import mask_text
 from .registry import UnknownForm, find_form_by_title, get_form
-from .render.document import DEFAULT_AGENCY, document_name, render_record
-from .render.output import WriteStatus, free_path, remove_leftovers, write_atomic
+from .render.document import DEFAULT_AGENCY, document_name
+from .render.output import WriteStatus, free_path, remove_leftovers
+from .render.writer import InlineWriter, Job, Written, make_writer
 from .report import DocumentResult, FileReport, RenderEvents, RenderReport
 
 ALL_FORMS = "*"  # the form property of the all-forms workbook
 JSON_LIMIT = 50 * 1024 * 1024  # bytes of JSON input read at most (an `extract` file is small)
+
+log = logging.getLogger(__name__)
 
 
 def detect_forms(path: Path, tables: dict[str, Table]) -> list[type[FormModel]]:
@@ -60,6 +64,7 @@ class RenderRun:
         show_personal: bool = False,
         annotate: bool = True,
         events: RenderEvents | None = None,
+        jobs: int | None = None,
     ) -> None:
         self.outdir = outdir
         self.form_id = form_id
@@ -69,14 +74,28 @@ class RenderRun:
         self.show_personal = show_personal
         self.annotate = annotate
         self.events = events or RenderEvents()
+        self.jobs = jobs  # processes that render (None: every core)
         self.report = RenderReport(outdir=outdir)
+        self._writer: InlineWriter = InlineWriter(overwrite=overwrite)
         # Every path written in this run, so two rows never share a file name.
         self._taken: set[Path] = set()
 
     def run(self, paths: Iterable[Path]) -> RenderReport:
         _remove_leftovers(self.outdir)
-        for path in paths:
-            self.report.files.extend(self.render_file(path))
+        self._writer = make_writer(overwrite=self.overwrite, jobs=self.jobs)
+        try:
+            for path in paths:
+                self.report.files.extend(self.render_file(path))
+        finally:
+            self._writer.close()
+        for form_id, reason in self._writer.fallbacks.items():
+            # Said once per run: the documents are right, only slower to make.
+            log.warning(
+                t(
+                    f"表单 {form_id} 的模板由 docxtpl 逐份生成（较慢），原因：{reason}",
+                    f"documents of {form_id} were rendered by docxtpl (slower): {reason}",
+                )
+            )
         return self.report
 
     # --- one input file ------------------------------------------------------------------
@@ -136,12 +155,11 @@ class RenderRun:
             report.rows = len(outcomes)
             self.events.rows_found(len(outcomes))
             for outcome in outcomes:
-                report.problems.extend(outcome.problems)
                 if outcome.record is None:
-                    report.failed_rows += 1
-                    self.events.row_failed(report)
+                    self._writer.later(_failed(report, outcome.problems, self.events))
                     continue
                 self._write_document(outcome.record, self.agency or DEFAULT_AGENCY, report)
+            self._writer.drain()  # this form's report is complete before the next begins
             reports.append(report)
         for report in reports:
             # File-level problems first, then sheet by sheet in row order: how staff fix them.
@@ -168,26 +186,32 @@ class RenderRun:
     # --- one document --------------------------------------------------------------------
 
     def _write_document(self, record: FormModel, agency: str, report: FileReport) -> None:
+        # The name is decided here, in order, whoever renders: the same names in every run.
         target = self.outdir / document_name(record)
         if _key(target) in self._taken:  # two keys that differ only in characters a name can't hold
             target = free_path(target, avoid=self._taken)
         self._taken.add(_key(target))
-        result = DocumentResult(record.key(), record.display_name(), target, WriteStatus.KEPT)
-        try:
-            result.status = write_atomic(
-                target, render_record(record, agency), overwrite=self.overwrite
-            )
-        except OSError as exc:
+        key, name = record.key(), record.display_name()
+
+        def then(written: Written) -> None:
+            self._written(report, DocumentResult(key, name, target, WriteStatus.KEPT), written)
+
+        self._writer.write(Job(record, agency, target), then)
+
+    def _written(self, report: FileReport, result: DocumentResult, written: Written) -> None:
+        target = result.path
+        if written.status is None:
             report.problems.append(
                 Problem(
                     code=Code.WRITE_FAILED.value,
-                    message=message(Code.WRITE_FAILED, reason=_os_reason(exc)),
+                    message=message(Code.WRITE_FAILED, reason=written.reason),
                     file=display_path(target),
                 )
             )
             report.failed_rows += 1
             self.events.row_failed(report)
             return
+        result.status = written.status
         report.documents.append(result)
         if result.status is WriteStatus.KEPT:
             report.problems.append(
@@ -217,6 +241,7 @@ class RenderRun:
         self.events.rows_found(len(items))
         for number, item in enumerate(items, start=1):
             self._render_json_item(path, report, number, item)
+        self._writer.drain()
         return report
 
     def _render_json_item(self, path: Path, report: FileReport, number: int, item: Any) -> None:
@@ -240,23 +265,31 @@ class RenderRun:
                 f"记录没有 form 字段或表单编号无效（{item_form}）",
                 f"the record has no form or an unknown one ({item_form})",
             )
-            report.problems.append(
-                problem(Code.UNKNOWN_FORM, message(Code.UNKNOWN_FORM, reason=reason))
-            )
-            report.failed_rows += 1
-            self.events.row_failed(report)
+            failed = [problem(Code.UNKNOWN_FORM, message(Code.UNKNOWN_FORM, reason=reason))]
+            self._writer.later(_failed(report, failed, self.events))
             return
         except ValidationError as exc:
-            for error in exc.errors():
-                column = ".".join(str(p) for p in error["loc"])
-                report.problems.append(problem(Code.INVALID, translate(error), column))
-            report.failed_rows += 1
-            self.events.row_failed(report)
+            failed = [
+                problem(Code.INVALID, translate(error), ".".join(str(p) for p in error["loc"]))
+                for error in exc.errors()
+            ]
+            self._writer.later(_failed(report, failed, self.events))
             return
-        report.form_id = model.form_id
+        self._writer.later(lambda: setattr(report, "form_id", model.form_id))
         embedded_agency = item.get("agency") if isinstance(item, dict) else None
         agency = self.agency or (embedded_agency if isinstance(embedded_agency, str) else None)
         self._write_document(record, agency or DEFAULT_AGENCY, report)
+
+
+def _failed(report: FileReport, problems: list[Problem], events: RenderEvents) -> Any:
+    """The step that records a row that could not be rendered, in its place in the run."""
+
+    def step() -> None:
+        report.problems.extend(problems)
+        report.failed_rows += 1
+        events.row_failed(report)
+
+    return step
 
 
 def _key(path: Path) -> Path:

@@ -22,6 +22,17 @@ def _prepared(form_id: str) -> PreparedTemplate:
     return PreparedTemplate(template_path(form_id))
 
 
+def engine_fallback(form_id: str) -> str:
+    """Why docxtpl rather than the prepared engine rendered documents of this form in this
+    process ("" when it did not, or the form is not a DOCX one)."""
+    if form_id not in _used:
+        return ""
+    return _prepared(form_id).fallback
+
+
+_used: set[str] = set()  # forms whose template this process has prepared
+
+
 def metadata(record: FormModel, agency: str) -> dict[str, Any]:
     """What a document carries about itself: form, schema version, agency and the record."""
     model = type(record)
@@ -40,6 +51,7 @@ def render_record(record: FormModel, agency: str = DEFAULT_AGENCY) -> bytes:
     model = type(record)
     if model.kind == "xlsx":
         return render_table(agency, model.title, table_data(record), metadata(record, agency))
+    _used.add(model.form_id)
     return _prepared(model.form_id).render(
         template_context(record, agency), metadata(record, agency)
     )

@@ -4,7 +4,9 @@ Two hazards of docxtpl are handled here rather than trusted to every template:
 - values must never be parsed as XML or as Jinja: every output passes through `_word_text`,
   which escapes it, writes line breaks and tabs as Word elements, and writes braces as
   character references so docxtpl's own `{_{`→`{{` post-processing cannot touch data;
-- the template is read once per form (`PreparedTemplate`), not once per row.
+- the template is read once per form (`PreparedTemplate`), not once per row, and rendered by
+  the prepared engine (`render.fast_docx`: patched, compiled and packaged once); a template or
+  a row that engine cannot make goes through docxtpl itself, and `fallback` says why.
 Output is deterministic (fixed zip timestamps), so rendering the same data twice gives the
 same bytes; that is what lets `render` skip unchanged files and `extract` round-trip.
 """
@@ -20,6 +22,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from .embed import embed_data
+from .fast_docx import FastDocx, Unsupported, plain_context
 from .package import normalise_zip
 
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
@@ -45,13 +48,36 @@ def _environment() -> Environment:
 class PreparedTemplate:
     """A form template read from disk once; `render` makes one document per record."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, fast: bool = True) -> None:
         self.path = path
         self._bytes = path.read_bytes()
         self._env = _environment()
+        # Why docxtpl renders (some of) this template's documents; "" while the engine does.
+        self.fallback = ""
+        self._fast: FastDocx | None = None
+        if fast:
+            try:
+                self._fast = FastDocx(self._bytes, _environment())
+            except Unsupported as exc:
+                self.fallback = str(exc)
+            except Exception as exc:  # a template docxtpl's patching or Jinja cannot take
+                # docxtpl then meets the same problem and reports it as it always has.
+                self.fallback = f"{type(exc).__name__}: {exc}"
 
     def render(self, context: dict[str, Any], metadata: dict[str, Any]) -> bytes:
         """The finished document as bytes, with `metadata` embedded as a custom XML part."""
+        if self._fast is not None:
+            if plain_context(context):
+                try:
+                    return self._fast.render(context, metadata)
+                except Unsupported as exc:
+                    self._fast = None
+                    self.fallback = str(exc)
+            elif not self.fallback:
+                self.fallback = "values that are Word objects (RichText, images, subdocuments)"
+        return self._render_docxtpl(context, metadata)
+
+    def _render_docxtpl(self, context: dict[str, Any], metadata: dict[str, Any]) -> bytes:
         template = DocxTemplate(io.BytesIO(self._bytes))
         template.render(context, self._env, autoescape=True)
         embed_data(template.docx, metadata)
