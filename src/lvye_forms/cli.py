@@ -217,6 +217,12 @@ def sheet(form: str | None, all_forms: bool, output: Path, example: bool, overwr
 @click.option("--show-personal", is_flag=True, help="在错误报告中显示完整的身份证号和电话")
 @click.option("--pdf", is_flag=True, help="同时为每份文档生成 PDF（需要 LibreOffice）")
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="同时生成文档的进程数（默认：全部 CPU 核心；1 = 只在本进程内）",
+)
+@click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
@@ -231,6 +237,7 @@ def render(
     overwrite: bool,
     show_personal: bool,
     pdf: bool,
+    jobs: int | None,
     today: dt.datetime | None,
     as_json: bool,
     templates: Path | None,
@@ -264,6 +271,7 @@ def render(
             pdf=pdf,
             today=today.date() if today else None,
             events=progress,
+            jobs=jobs,
         )
     finally:
         if progress is not None:

@@ -1,0 +1,106 @@
+"""`render --jobs N`: the same files, report, messages and progress as one process.
+
+Names are decided by the run, in row order (two rows never share a file, whatever renders
+them); workers only render and write. The batch below mixes valid rows, invalid rows, keys
+that differ only in letter case (so their file names collide), a different file already in
+the way, and more rows than one chunk, so the pool is really used.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from lvye_forms import api
+from lvye_forms.cli import main
+from lvye_forms.render import writer
+from lvye_forms.report import DocumentResult, FileReport, RenderEvents
+
+from .conftest import TODAY, example_sheets, write_workbook
+
+ROWS = 90
+
+
+class Recorder(RenderEvents):
+    def __init__(self) -> None:
+        self.seen: list[tuple[Any, ...]] = []
+
+    def rows_found(self, count: int) -> None:
+        self.seen.append(("rows", count))
+
+    def document_done(self, report: FileReport, document: DocumentResult) -> None:
+        self.seen.append(("done", document.path.name, document.status.value))
+
+    def row_failed(self, report: FileReport) -> None:
+        self.seen.append(("failed", report.failed_rows, len(report.problems)))
+
+    def file_finished(self, report: FileReport) -> None:
+        self.seen.append(("finished", report.form_id, len(report.documents)))
+
+
+def batch(tmp_path: Path) -> Path:
+    sheets = example_sheets("case_consent")
+    name = next(iter(sheets))
+    header, first = sheets[name][0], sheets[name][1]
+    key = header.index("个案编号")
+    date = header.index("接案日期")
+    rows = []
+    for n in range(ROWS):
+        row = list(first)
+        row[key] = f"GA-JOBS-{n:03d}" if n % 10 else f"ga-jobs-{n - 1:03d}"
+        if n % 7 == 3:
+            row[date] = "2024-13-45"  # invalid: reported, not rendered
+        rows.append(row)
+    sheets[name] = [header, *rows]
+    return write_workbook(tmp_path / "批量.xlsx", sheets)
+
+
+def render(tmp_path: Path, data: Path, jobs: int, folder: str) -> tuple[dict[str, Any], Recorder]:
+    outdir = tmp_path / folder
+    outdir.mkdir()
+    (outdir / "挡路.docx").write_bytes(b"someone's file")
+    events = Recorder()
+    report = api.render([data], outdir, today=TODAY, jobs=jobs, events=events)
+    shown = json.dumps(report.to_dict(), ensure_ascii=False).replace(str(outdir), "OUT")
+    return json.loads(shown), events
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix == ".docx"}
+
+
+def test_two_processes_give_what_one_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "CHUNK_ROWS", 8)  # many chunks, several in flight
+    data = batch(tmp_path)
+    one, events_one = render(tmp_path, data, 1, "one")
+    two, events_two = render(tmp_path, data, 2, "two")
+    assert one == two
+    assert events_one.seen == events_two.seen
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    assert one["failed_rows"] > 0 and one["written"] > 60
+    names = [d["path"] for f in one["files"] for d in f["documents"]]
+    assert len(names) == len(set(names))
+    assert any("(2)" in n for n in names)  # keys equal but for case share a name: one is (2)
+
+
+def test_jobs_on_the_command_line(tmp_path):
+    data = batch(tmp_path)
+    outputs = []
+    for jobs in ("1", "2"):
+        outdir = tmp_path / f"cli{jobs}"
+        result = CliRunner().invoke(
+            main,
+            ["render", "case_consent", str(data), "-o", str(outdir), "--jobs", jobs, "--json",
+             "--today", TODAY.isoformat()],
+        )
+        assert result.exit_code == 1, result.output  # the invalid rows
+        outputs.append(result.output.replace(str(outdir), "OUT"))
+    assert outputs[0] == outputs[1]
+    assert files(tmp_path / "cli1") == files(tmp_path / "cli2")
+    shutil.rmtree(tmp_path / "cli1")
+    bad = CliRunner().invoke(main, ["render", str(data), "-o", str(tmp_path / "x"), "--jobs", "0"])
+    assert bad.exit_code == 2
