@@ -139,7 +139,8 @@ def table_of(rows: list[list], first_header: str) -> tuple[list, list[dict]]:
     """The header row (the one starting with `first_header`) and the rows under it as dicts,
     up to the first empty row."""
     start = next(i for i, r in enumerate(rows) if r[0] == first_header)
-    header = rows[start]
+    # The layout may break a long header over two lines; the words are what count.
+    header = [h.replace("\n", "") if isinstance(h, str) else h for h in rows[start]]
     body = []
     for row in rows[start + 1 :]:
         if all(v in (None, "") for v in row):

@@ -315,12 +315,6 @@ class _Withdrawal(FormModel):
                     "referral_consented", Code.CONDITIONAL, reason="转介须经参加者（或监护人）同意"
                 )
 
-    def subject_name(self) -> str:
-        raise NotImplementedError
-
-    def template_extras(self) -> dict[str, str]:
-        # The client's own words, as on the paper form.
-        return {"statement": f"本人申请退出{self.subject_name()}，原因及有关情况如下："}
 
 
 class _GroupFields(FormModel):
@@ -344,12 +338,10 @@ class GroupWithdrawal(_Withdrawal, _GroupFields):
     area = "小组"
     subject_type = "group"
     subject_field = "group_id"
-    # The statement is the form's only heading: the standard layout numbers headings once
-    # there are two, and "一、本人申请退出……" would not read as the client's words.
-    sections = {"way": "{{ statement }}"}
-
-    def subject_name(self) -> str:
-        return self.group_name
+    # The client's own words, as on the paper form; on a blank form the name is left out and
+    # the sentence still reads. It is the only heading: the standard layout numbers headings
+    # once there are two, and "一、本人申请退出……" would not read as the client's words.
+    sections = {"way": "本人申请退出{{ group_name }}，原因及有关情况如下："}
 
     examples = (
         {
@@ -396,10 +388,7 @@ class ActivityWithdrawal(_Withdrawal, _ActivityFields):
     area = "社区"
     subject_type = "activity"
     subject_field = "activity_id"
-    sections = GroupWithdrawal.sections
-
-    def subject_name(self) -> str:
-        return self.activity_name
+    sections = {"way": "本人申请退出{{ activity_name }}，原因及有关情况如下："}
 
     examples = (
         {
@@ -471,8 +460,9 @@ class GroupExitNotice(FormModel):
     )
     signatures = ("负责社工|notice_date", "项目督导", "参加者或监护人签收")
     # The notice's words, between who it is for and the details; the only heading, so that
-    # the standard layout does not number it.
-    sections = {"exit_kind": "{{ statement }}"}
+    # the standard layout does not number it. The last sentence is fixed text, so that a
+    # blank form (where `statement` is empty) still says when the exit takes effect.
+    sections = {"exit_kind": "{{ statement }}退出在本通知发出时即生效。"}
 
     notice_id: ShortText = Field(title="通知编号", description="如 XZ-2024-005-ZT01")
     group_id: ShortText = Field(title="小组编号")
@@ -534,8 +524,7 @@ class GroupExitNotice(FormModel):
                 f"你在{self.group_name}内表现恶劣，妨碍小组进行，经劝喻无效。"
                 "负责社工与项目督导商议后，终止你参与本小组的资格。"
             )
-        statement = f"{self.member_name}：{cause}退出在本通知发出时即生效。"
-        return {"statement": statement}
+        return {"statement": f"{self.member_name}：{cause}"}
 
     examples = (
         {
