@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from ..i18n import t, use_language
 from .security import password_matches
-from .settings import Settings, config_dir
+from .settings import FILE_NAME, Settings, config_dir
 from .state import Web, session_of
 
 LOGIN_FAILURE_DELAY = 1.0  # seconds; slows guessing without a lock-out to manage
@@ -41,7 +41,7 @@ def routes(web: Web) -> list[Route]:
             values=values or web.settings(),
             saved=saved,
             errors=errors or [],
-            where=str(web.settings_dir or config_dir()),
+            where=str((web.settings_dir or config_dir()) / FILE_NAME),
         )
 
     async def settings(request: Request) -> Response:

@@ -21,7 +21,10 @@
     }
     function show() {
       var file = input.files && input.files[0];
-      name.textContent = file ? file.name + "（" + (file.size / 1048576).toFixed(1) + " MB）" : "";
+      var size = file && (file.size < 1048576
+        ? Math.max(1, Math.round(file.size / 1024)) + " KB"
+        : (file.size / 1048576).toFixed(1) + " MB");
+      name.textContent = file ? file.name + "（" + size + "）" : "";
       drop.classList.toggle("has-file", !!file);
       error.classList.add("hidden");
       if (file) tooLarge(file);
