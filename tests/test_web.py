@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import time
 import warnings
 import zipfile
@@ -436,3 +437,64 @@ def test_a_foreign_host_name_is_refused_on_loopback(tmp_path):
     with client(tmp_path) as web:
         response = web.get("/forms", headers={"host": "evil.example"})
     assert response.status_code == 400
+
+
+def test_a_body_sent_without_a_length_is_cut_at_the_limit(tmp_path):
+    with client(tmp_path, upload_limit=4096) as web:
+        token = csrf(web)
+        boundary = "x1"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+
+        def body():
+            yield head
+            for _ in range(20):
+                yield b"\0" * 1024
+
+        response = web.post(
+            "/generate",
+            content=body(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+        assert response.status_code == 413 and "文件太大" in response.text
+        assert web.get("/generate").status_code == 200
+
+
+def test_an_unexpected_error_is_a_message_with_numbers_masked(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"cannot read {BAD_ID}")
+
+    monkeypatch.setattr(api, "check_archive", broken)
+    archive = small_archive(tmp_path / "档案")
+    with client(tmp_path) as web:
+        response = check(web, folder=str(archive))
+        assert response.status_code == 500
+        assert "内部错误（RuntimeError" in response.text and "Traceback" not in response.text
+        assert BAD_ID not in response.text
+        assert web.get("/check").status_code == 200
+
+
+def test_the_language_follows_the_environment_until_one_is_chosen(tmp_path, monkeypatch):
+    monkeypatch.setenv("LVYE_FORMS_LANG", "en")
+    with client(tmp_path) as web:
+        assert "Generate documents" in web.get("/forms").text
+        web.post("/language", data={"csrf": csrf(web, "/forms"), "language": "zh"})
+        assert "生成文档" in web.get("/forms").text
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice"
+)
+def test_pdfs_come_in_the_zip_when_asked(tmp_path):
+    with client(tmp_path) as web:
+        location = upload(web, "同意书.xlsx", example_workbook(tmp_path), pdf="1").headers[
+            "location"
+        ]
+        finished(web, location, timeout=180)
+        package = zipfile.ZipFile(io.BytesIO(web.get(f"{location}/documents.zip").content))
+    names = sorted(package.namelist())
+    assert "接受个案服务同意书_GA-2024-017_李小明.pdf" in names
+    assert package.read("接受个案服务同意书_GA-2024-017_李小明.pdf").startswith(b"%PDF")

@@ -8,6 +8,7 @@ templates (already a dependency of the documents) served by plain routes.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -22,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import i18n
 from ..i18n import t
+from ..privacy import mask_text
 from . import routes_check, routes_forms, routes_generate, routes_settings
 from .security import COOKIE, host_allowed
 from .state import CsrfFailed, Web
@@ -64,7 +66,7 @@ class Gate:
         if session is None:
             session = self.web.sessions.new()
         scope.setdefault("state", {})["session"] = session
-        with i18n.use_language(self.web.settings().language):
+        with i18n.use_language(self.web.settings().language or None):
             path = scope["path"]
             if (
                 self.web.password is not None
@@ -74,8 +76,12 @@ class Gate:
                 await RedirectResponse("/login", status_code=303)(scope, receive, send)
                 return
 
+            started = False
+
             async def send_with_headers(message: Message) -> None:
+                nonlocal started
                 if message["type"] == "http.response.start":
+                    started = True
                     headers = list(message.get("headers", []))
                     names = {name.lower() for name, _ in headers}
                     headers += [h for h in _HEADERS if h[0] not in names]
@@ -92,7 +98,28 @@ class Gate:
                     message["headers"] = headers
                 await send(message)
 
-            await self.app(scope, receive, send_with_headers)
+            try:
+                await self.app(scope, receive, send_with_headers)
+            except Exception as exc:  # the last resort: a message on the page, no traceback
+                if os.environ.get("LVYE_FORMS_DEBUG"):
+                    raise
+                if started:
+                    return  # half a response went out; the browser shows the break
+                reason = mask_text(f"{type(exc).__name__}: {exc}")
+                failure = self.web.page(
+                    Request(scope),
+                    "message.html",
+                    status=500,
+                    title=t("内部错误", "Internal error"),
+                    message=t(
+                        f"内部错误（{reason}）。请把这行和所用的文件报告给管理员；"
+                        "设置 LVYE_FORMS_DEBUG=1 可看到详细信息。",
+                        f"Internal error ({reason}). Please report this line and the files used; "
+                        "set LVYE_FORMS_DEBUG=1 for details.",
+                    ),
+                    back="/",
+                )
+                await failure(scope, receive, send_with_headers)
 
 
 async def _refused(request: Request, exc: Exception) -> Response:

@@ -23,6 +23,7 @@ from starlette.routing import Route
 from .. import api
 from ..formats.as_json import report_data
 from ..i18n import t
+from ..privacy import mask_text
 from . import catalogue
 from .downloads import download_name, file_attachment
 from .jobs import Progress, RenderJob, State
@@ -43,10 +44,10 @@ def _run(job: RenderJob, source: Path, outdir: Path, form_id: str | None, agency
             events=Progress(job),
         )
     except Exception as exc:  # the page says what happened; the server goes on
+        reason = mask_text(f"{type(exc).__name__}: {exc}")
         job.error = t(
-            f"生成时出现内部错误（{type(exc).__name__}：{exc}）。请把这行和所用的文件报告给管理员。",
-            f"Internal error while rendering ({type(exc).__name__}: {exc}). Please report it "
-            "with the file used.",
+            f"生成时出现内部错误（{reason}）。请把这行和所用的文件报告给管理员。",
+            f"Internal error while rendering ({reason}). Please report it with the file used.",
         )
         job.state = State.FAILED
     else:

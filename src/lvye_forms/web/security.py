@@ -26,6 +26,7 @@ from ..i18n import t
 PASSWORD_ENV = "LVYE_FORMS_PASSWORD"
 COOKIE = "lvye_forms_session"
 SESSION_IDLE_SECONDS = 12 * 3600
+MAX_SESSIONS = 10_000  # a client that never keeps its cookie must not fill the memory
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
@@ -141,6 +142,9 @@ class Sessions:
         return session
 
     def new(self) -> Session:
+        if len(self._sessions) >= MAX_SESSIONS:
+            oldest = min(self._sessions.values(), key=lambda s: (s.logged_in, s.seen))
+            del self._sessions[oldest.id]
         session = Session(secrets.token_urlsafe(32))
         self._sessions[session.id] = session
         return session

@@ -37,7 +37,7 @@ class Settings:
     agency: str = ""  # empty: the library's default agency name
     templates: str = ""  # a folder of the agency's own templates (empty: the shipped ones)
     output: str = ""  # a folder to keep generated documents in (empty: nothing kept)
-    language: str = "zh"
+    language: str = ""  # "zh" or "en"; empty: LVYE_FORMS_LANG, as on the command line
 
     @classmethod
     def from_dict(cls, data: Any) -> Settings:
@@ -48,8 +48,8 @@ class Settings:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known and isinstance(v, str)}
         settings = cls(**values)
-        if settings.language not in ("zh", "en"):
-            settings.language = "zh"
+        if settings.language not in ("", "zh", "en"):
+            settings.language = ""
         return settings
 
 
