@@ -26,6 +26,7 @@ from docx_layout import (  # noqa: E402
     balanced,
     band_row,
     fit_cm,
+    header_row,
     heading,
     keep_row,
     keep_with_signatures,
@@ -412,6 +413,171 @@ def eldercare_approval():  # type: ignore[no-untyped-def]
     return document
 
 
+# ── Termination notice ─────────────────────────────────────────────────────────────────────
+
+
+def letter_paragraph(document, text: str, *, space: float = 4):  # type: ignore[no-untyped-def]
+    """A paragraph of the letter: indented, its {{ tags }} each one run."""
+    p = paragraph(document, *_tag_parts(text), indent=True)
+    p.paragraph_format.space_before = Pt(space)
+    p.paragraph_format.line_spacing = 1.35
+    return p
+
+
+def termination_notice():  # type: ignore[no-untyped-def]
+    """A letter to the client (000 附件1 第六步 4(1)①: 以书面于一个星期前向服务对象发出终止服务的
+    通知), with the agency's seal, and a receipt below a cut line that the client signs and
+    returns. The wording is the agency's to edit in Word."""
+    document = new_document()
+    title_block(document, "终止服务通知", "个案编号", "{{ case_id }}")
+    to = paragraph(document, *_tag_parts("{{ client_name }}："))
+    to.paragraph_format.space_before = Pt(8)
+    letter_paragraph(
+        document,
+        "因{{ reason }}，{{ agency }}（以下简称“本中心”）决定终止为您提供的个案服务。具体情况如下：",
+    )
+    letter_paragraph(document, "{{ explanation }}")
+    letter_paragraph(
+        document,
+        "本通知于{{ notice_date }}发出，通知期共{{ notice_days }}天。通知期内服务照常进行，"
+        "最后一次服务日期为{{ last_day }}；自{{ termination_date }}起，本中心不再为您提供上述服务。",
+    )
+    letter_paragraph(
+        document,
+        "本中心可为您转介至合适的机构继续获得服务（{{ referral_offered_boxes }}\u3000已安排转介；"
+        "转介机构：{{ referral_to }}）。如您对本通知有疑问或需要转介，请在通知期内联系负责社工"
+        "{{ worker_name }}（电话：{{ worker_phone }}）。",
+    )
+    letter_paragraph(document, "特此通知。")
+    seal = paragraph(document, "{{ agency }}", "（盖章）", align=RIGHT)
+    seal.paragraph_format.space_before = Pt(18)
+    seal.paragraph_format.keep_with_next = True
+    day = paragraph(document, "{{ notice_date }}", align=RIGHT)
+    day.paragraph_format.keep_with_next = True
+    sign = signature_line(document, ("负责社工", "{{ notice_date }}"), ("督导", ""))
+    sign[0].paragraph_format.space_before = Pt(14)
+    facts = paragraph(
+        document,
+        "个案会议：",
+        "{{ conference_held_boxes }}",
+        "\u3000\u3000送达方式：",
+        "{{ delivery }}",
+    )
+    facts.paragraph_format.space_before = Pt(6)
+    for r in facts.runs:
+        r.font.size = Pt(9.5)
+    tear_off(
+        document,
+        "回　执",
+        (
+            "本人已于＿＿＿＿年＿＿月＿＿日收到{{ agency }}于{{ notice_date }}发出的《终止服务通知》"
+            "（个案编号：{{ case_id }}），知悉服务将于{{ termination_date }}终止。",
+            "☐\u00a0需要转介服务\u3000\u3000☐\u00a0不需要转介服务",
+        ),
+        ("服务对象（或家属）",),
+    )
+    return document
+
+
+# ── Eldercare agreement ────────────────────────────────────────────────────────────────────
+
+# The clauses of 《东莞市居家养老服务协议书》, after seed 000 第三章 五 (服务申请、登门服务、监督考评、
+# 服务退出). They are the template's text, not the program's: an agency changes them in Word;
+# the values that differ from one elder to the next are tags.
+AGREEMENT_CLAUSES = (
+    (
+        "服务内容与时间",
+        "丙方按约定为乙方提供{{ services }}服务，每月服务{{ hours_per_month }}小时；服务时间安排："
+        "{{ service_schedule }}。服务实行定人、定时、定点、定项，丙方每次服务后如实填写服务记录，"
+        "由乙方签名确认。服务时间需要调整的，应提前一天告知对方。",
+    ),
+    (
+        "费用与补助",
+        "乙方经市民政局核准（核准日期：{{ approval_date }}）享受居家养老服务补助，每月补助金额为"
+        "{{ monthly_subsidy }}元，由甲方按实际服务时数结算，乙方不另向丙方支付补助范围内的费用。"
+        "补助以外由乙方自付的费用：{{ self_pay }}。",
+    ),
+    (
+        "甲方的责任",
+        "根据乙方需求选派合适的护工；社工定期回访，每月了解乙方满意度，监督丙方的服务态度、时间和成效；"
+        "及时处理乙方反映的问题和投诉；定期对丙方进行考评。",
+    ),
+    (
+        "乙方的责任",
+        "如实提供个人及家庭情况；配合并尊重丙方的服务，不要求约定以外的服务；身体状况、住址或联系方式变化，"
+        "或住院、外出，应及时告知甲方。",
+    ),
+    (
+        "丙方的责任",
+        "按约定的服务项目和时间提供服务，遵守甲方的服务规范；不得收取乙方任何财物；"
+        "服务中发现乙方身体或情绪异常等紧急情况，应立即联系乙方家属并报告甲方。",
+    ),
+    (
+        "协议期限",
+        "本协议期限自{{ start_date }}起至{{ end_date }}止。期满后如继续符合条件，三方可续签。",
+    ),
+    (
+        "协议的终止",
+        "有下列情形之一的，本协议终止：乙方提出退出申请并说明理由，经居家养老服务中心审定确认；"
+        "乙方违反服务规定，经甲方调查确认后取消服务；乙方不再符合补助条件；乙方去世。"
+        "终止情况由甲方报镇（街）社会事务办存档。",
+    ),
+    (
+        "保密",
+        "甲方和丙方对在服务中知悉的乙方个人及家庭资料予以保密，只用于提供服务；"
+        "法律法规另有规定的除外。协议终止后，保密责任继续有效。",
+    ),
+    (
+        "争议解决",
+        "履行本协议发生争议的，三方先行协商；协商不成的，可提请镇（街）社会事务办调解，"
+        "或依法向人民法院起诉。",
+    ),
+    ("其他约定", "{{ terms }}"),
+    ("附则", "本协议一式三份，甲、乙、丙三方各执一份，自三方签字（盖章）之日起生效。"),
+)
+
+
+def eldercare_agreement():  # type: ignore[no-untyped-def]
+    document = new_document()
+    title_block(document, "东莞市居家养老服务协议书", "协议编号", "{{ agreement_id }}")
+    t = table(document, [3.0, 5.5, 3.0, 5.5])
+    band_row(t, "协议三方")
+    wide_row(t, "甲方\n（服务机构）", "{{ agency }}")
+    label_row(t, ("甲方代表", "{{ agency_representative }}"), ("申请编号", "{{ application_id }}"))
+    label_row(t, ("乙方\n（服务对象）", "{{ elder_name }}"), ("身份证号", "{{ elder_id_number }}"))
+    label_row(t, ("住址", "{{ elder_address }}"), ("联系电话", "{{ elder_phone }}"))
+    label_row(
+        t, ("丙方（护工）", "{{ caregiver_name }}"), ("身份证号", "{{ caregiver_id_number }}")
+    )
+    wide_row(t, "联系电话", "{{ caregiver_phone }}")
+    intro = paragraph(
+        document,
+        "根据东莞市社区居家养老服务的有关规定，乙方申请居家养老服务经核准后，甲、乙、丙三方本着"
+        "平等、自愿的原则，就居家养老服务事项达成如下协议：",
+        indent=True,
+    )
+    intro.paragraph_format.space_before = Pt(8)
+    intro.paragraph_format.space_after = Pt(2)
+    for number, (name, text) in enumerate(AGREEMENT_CLAUSES, start=1):
+        p = document.add_paragraph()
+        p.paragraph_format.space_after = Pt(2)
+        p.paragraph_format.line_spacing = 1.2
+        p.paragraph_format.first_line_indent = Pt(21)
+        run(p, f"第{_chinese_number(number)}条　{name}　", bold=True)
+        for part in _tag_parts(text):
+            run(p, part)
+        # The last clauses go with the signatures: a page never holds only the signing.
+        p.paragraph_format.keep_with_next = number >= len(AGREEMENT_CLAUSES) - 1
+    lines = signature_line(
+        document,
+        ("甲方（盖章）代表", "{{ signed_date }}"),
+        ("乙方（或代理人）", "{{ signed_date }}"),
+        ("丙方", "{{ signed_date }}"),
+    )
+    lines[0].paragraph_format.space_before = Pt(16)
+    return document
+
+
 SHORT_KINDS = {"text", "date", "choice", "yesno", "id", "phone", "mobile", "count", "money"}
 LABEL_CHARS = 7  # a label longer than this is broken into balanced lines
 LONG_TEXT_CM = 1.6  # a long-text row leaves room for two handwritten lines
@@ -544,8 +710,92 @@ def generic(form_id: str):  # type: ignore[no-untyped-def]
     signers = list(getattr(model, "signatures", ())) or ["负责社工"]
     if last is not None and not (last.rows and "endfor" in last.rows[-1].cells[0].text):
         keep_with_signatures(last)
+    closing = _closing_text(document, model)
+    if closing is not None:
+        last = closing
     signature_line(document, *[_signer(s) for s in signers], script=script)
+    receipt = getattr(model, "receipt", None)
+    if receipt:
+        tear_off(document, *receipt)
     return document
+
+
+def _closing_text(document, model):  # type: ignore[no-untyped-def]
+    """What a form prints between its last section and the signatures, all kept with them:
+    the scale's legend (`legend`), an attendance table to sign (`sign_in`), the signer's own
+    statement (`statement`). Returns the last block added, or None."""
+    last = None
+    legend = getattr(model, "legend", "")
+    if legend:
+        last = paragraph(document, *_tag_parts(legend))
+        last.paragraph_format.space_before = Pt(4)
+        for r in last.runs:
+            r.font.size = Pt(9.5)
+        last.paragraph_format.keep_with_next = True
+    sign_in = getattr(model, "sign_in", None)
+    if sign_in:
+        title, headers, rows = sign_in
+        heading(document, title)
+        widths = [4.0, 7.0, 6.0]
+        t = table(document, widths)
+        for cell, header in zip(add_row(t), headers, strict=True):
+            write(cell, header, label=True)
+        header_row(t.rows[-1])
+        for _ in range(rows):
+            add_row(t)
+            t.rows[-1].height = Cm(0.9)
+            keep_row(t.rows[-1])
+        keep_with_signatures(t, rows=1)
+        last = t
+    statement = getattr(model, "statement", "")
+    if statement:
+        last = paragraph(document, *_tag_parts(statement), indent=True)
+        last.paragraph_format.space_before = Pt(10)
+        last.paragraph_format.keep_with_next = True
+    return last
+
+
+LONG_BLANK = ("explanation", "terms")  # values that fill a line of their own
+
+
+def _tag_parts(text: str) -> list[str]:
+    """Text with {{ tags }} as parts, each tag its own run (so Word keeps it whole). Inside a
+    sentence an empty value prints a line to write on (因＿＿＿＿＿＿，…), not nothing."""
+    parts = [part for part in re.split(r"(\{\{.*?\}\})", text) if part]
+    return [_or_line(part) for part in parts]
+
+
+def _or_line(part: str) -> str:
+    match = re.fullmatch(r"\{\{ (\w+) \}\}", part)
+    if not match or match.group(1) == "agency":
+        return part
+    name = match.group(1)
+    line = "＿" * (24 if name in LONG_BLANK else 6)
+    return f'{{{{ {name} or "{line}" }}}}'
+
+
+def tear_off(document, title: str, lines: tuple[str, ...], signers: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    """A slip below a cut line that the other party fills in and returns (回执); kept on
+    one page with its cut line."""
+    cut = paragraph(
+        document,
+        "✂－－－－－－－－－－－－ 沿此线剪下，回执交回 －－－－－－－－－－－－",
+        align=CENTER,
+    )
+    cut.paragraph_format.space_before = Pt(16)
+    cut.paragraph_format.space_after = Pt(6)
+    cut.paragraph_format.keep_with_next = True
+    head = paragraph(document, title, align=CENTER)
+    head.runs[0].bold = True
+    head.runs[0].font.size = Pt(14)
+    head.paragraph_format.keep_with_next = True
+    for line in lines:
+        p = paragraph(document, *_tag_parts(line), indent=True)
+        p.paragraph_format.space_before = Pt(3)
+        p.paragraph_format.keep_with_next = True
+    signature_line(document, *[(who, "") for who in signers])[0].paragraph_format.space_before = Pt(
+        14
+    )
 
 
 def _boxes_text(column) -> str:  # type: ignore[no-untyped-def]
@@ -616,6 +866,8 @@ def _signer(text: str) -> tuple[str, str]:
 
 CUSTOM = {
     "case_consent": case_consent,
+    "termination_notice": termination_notice,
+    "eldercare_agreement": eldercare_agreement,
     "group_plan": group_plan,
     "activity_report": activity_report,
     "eldercare_approval": eldercare_approval,

@@ -438,7 +438,7 @@ def balanced(label: str, per_line: int) -> str:
     """A label too long for one line of `per_line` characters, broken into lines of nearly
     equal length (微觀系統\n（家庭）), so no line holds one orphan character and none starts
     with a comma or closing bracket."""
-    if len(label) <= per_line:
+    if text_em(label) <= per_line + 0.2:  # digits and dashes are half as wide
         return label
     head, bracket, tail = label.partition("（")
     if bracket and 1 < len(head) <= per_line:

@@ -3,6 +3,8 @@ interview and closing (000 附件1 第五、六步; 001 第七条 六)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ..errors import Code
@@ -34,8 +36,20 @@ class CaseReferral(_CaseDocument):
     date_field = "referral_date"
     sources = ("001 第七条 六2(2)", "001 第八条 五2(4)", "000 附件1 第五步")
     rules = ("转介须得到服务对象（或监护人）同意", "同意日期不晚于转介日期")
-    signatures = ("服务对象（或监护人）|consent_date", "负责社工|referral_date")
+    signatures = ("服务对象（或监护人）|consent_date", "负责社工|referral_date", "督导")
     sections = {"referral_to": "接收机构", "reason": "转介原因与需要"}
+    # The receiving agency returns the slip below the cut line (000 附件1 第五步: 转介到合适的机构).
+    receipt: ClassVar[tuple[str, tuple[str, ...], tuple[str, ...]]] = (
+        "回　执",
+        (
+            "{{ referral_to }}已收到{{ agency }}转介的服务对象{{ client_name }}"
+            "（转介编号：{{ referral_id }}）的转介资料。",
+            "☐\u00a0接收，首次联系服务对象日期：＿＿＿＿年＿＿月＿＿日",
+            "☐\u00a0不接收，原因：＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿",
+            "请填写后交回{{ agency }}负责社工{{ worker_name }}。",
+        ),
+        ("接收机构经办人（盖章）",),
+    )
 
     referral_id: ShortText = Field(title="转介编号", description="如 GA-2024-018-Z1")
     referral_date: Date = Field(title="转介日期")
@@ -104,6 +118,11 @@ class ExitApplication(_CaseDocument):
         "社工接收日期不早于申请日期",
     )
     signatures = ("申请人|application_date", "监护人", "负责社工|received_date")
+    # The client's own words above the signatures (001 第七条 六2(1): 填写《退出服务申请书》).
+    statement: ClassVar[str] = (
+        "本人{{ applicant_name }}申请退出{{ agency }}为服务对象{{ client_name }}提供的个案服务，"
+        "退出原因如上。本人知悉：退出后如有需要，可随时重新申请服务；如需转介，机构会协助安排。"
+    )
 
     applicant_name: ShortText = Field(title="申请人姓名", description="服务对象本人或监护人")
     application_date: Date = Field(title="申请日期")
@@ -167,12 +186,21 @@ class TerminationNotice(_CaseDocument):
 
     notice_date: Date = Field(title="通知日期")
     termination_date: CnDate = Field(title="终止服务日期")
+    last_service_date: CnDate | None = Field(
+        None, title="最后服务日", description="通知期内最后一次服务的日期；不填则为终止服务日期"
+    )
     reason: TerminationReason = Field(title="终止原因")
     explanation: Text = Field(title="具体说明")
     conference_held: YesNo = Field(False, title="已召开个案会议")
     referral_offered: YesNo = Field(False, title="提供转介")
     referral_to: ShortText | None = Field(None, title="转介机构")
+    worker_phone: Phone | None = Field(None, title="负责社工电话", description="印在通知上，供查询")
     delivery: ShortText = Field(title="送达方式", description="如 面交、邮寄、家属代收")
+
+    def template_extras(self) -> dict[str, str]:
+        days = (self.termination_date - self.notice_date).days
+        last = self.last_service_date or self.termination_date
+        return {"notice_days": str(days), "last_day": f"{last.year}年{last.month}月{last.day}日"}
 
     def check(self, checks: Checks) -> None:
         with checks.rule():
@@ -191,6 +219,8 @@ class TerminationNotice(_CaseDocument):
                 )
         with checks.rule():
             checks.required_when("referral_to", self.referral_offered, "提供转介，须填写转介机构")
+        checks.order("notice_date", "last_service_date")
+        checks.order("last_service_date", "termination_date")
 
     examples = (
         {
@@ -199,10 +229,12 @@ class TerminationNotice(_CaseDocument):
             "worker_name": "钟志强",
             "notice_date": "2024-08-01",
             "termination_date": "2024-08-09",
+            "last_service_date": "2024-08-08",
             "reason": "不再符合接受服务资格",
             "explanation": "服务对象已迁出本社区，不属本站服务范围。",
             "referral_offered": "是",
             "referral_to": "南城街道社工站",
+            "worker_phone": "0769-22881234",
             "delivery": "面交本人",
         },
     )
@@ -226,10 +258,19 @@ class CaseConference(_CaseDocument):
     sources = ("000 附件1 第六步 4(2)②④",)
     rules = ("策略期限不早于会议日期",)
     signatures = ("记录人|meeting_date", "督导")
+    # Everyone present signs (000 附件1 第六步 4(2)②: 邀请所有当事人出席).
+    sign_in: ClassVar[tuple[str, tuple[str, ...], int]] = (
+        "出席人员签名",
+        ("姓名", "身份或单位", "签名"),
+        6,
+    )
 
     conference_id: ShortText = Field(title="会议编号", description="如 GA-2024-009-H1")
     meeting_date: Date = Field(title="会议日期")
+    meeting_time: ShortText | None = Field(None, title="会议时间", description="如 14:30-16:00")
+    place: ShortText | None = Field(None, title="会议地点")
     round: MeetingRound = Field(title="会议次数")
+    chair: ShortText | None = Field(None, title="主持人")
     supervisor: ShortText = Field(title="督导")
     attendees: Text = Field(title="出席人员")
     issues: Text = Field(title="讨论事项")
@@ -247,7 +288,10 @@ class CaseConference(_CaseDocument):
             "client_name": "赵伟",
             "worker_name": "钟志强",
             "meeting_date": "2024-05-10",
+            "meeting_time": "14:30-16:00",
+            "place": "社工站会议室",
             "round": "第一次",
+            "chair": "林慧敏",
             "supervisor": "林慧敏",
             "attendees": "服务对象、其姐姐、负责社工、督导、社区民警",
             "issues": "服务对象在活动中两次与其他长者发生推撞。",
@@ -256,6 +300,15 @@ class CaseConference(_CaseDocument):
             "decision": "按上述策略执行，6月10日前检讨；如再发生推撞，召开第二次会议讨论转介。",
         },
     )
+
+
+class InterviewMethod(Choice):
+    """How the exit interview was held (000 附件1 第六步 2(2)(3): 联络、约见服务对象或其家属)."""
+
+    IN_PERSON = "面谈"
+    HOME_VISIT = "家访"
+    PHONE = "电话"
+    OTHER = "其他"
 
 
 @register
@@ -267,9 +320,11 @@ class ExitInterview(_CaseDocument):
     date_field = "interview_date"
     sources = ("000 附件1 第六步 2(5)",)
     rules = ()
-    signatures = ("负责社工|interview_date",)
+    signatures = ("面谈对象|interview_date", "负责社工|interview_date", "督导")
 
     interview_date: Date = Field(title="面谈日期")
+    method: InterviewMethod | None = Field(None, title="面谈方式")
+    place: ShortText | None = Field(None, title="面谈地点")
     interviewee: ShortText = Field(title="面谈对象", description="服务对象本人或家属")
     reasons: Text = Field(title="退出原因")
     feedback: Text = Field(title="对服务的意见")
@@ -282,6 +337,8 @@ class ExitInterview(_CaseDocument):
             "client_name": "刘志华",
             "worker_name": "黄嘉欣",
             "interview_date": "2024-07-05",
+            "method": "面谈",
+            "place": "社工站个案室",
             "interviewee": "刘志华本人",
             "reasons": "7月中旬搬往惠州。",
             "feedback": "感谢社工在求职上的协助，希望新住处也有类似服务。",

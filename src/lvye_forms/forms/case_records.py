@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ..fields import Choice, CnDate, Count, ShortText, Text
@@ -228,7 +230,13 @@ class ProblemScale(FormModel):
     date_field = "assessment_date"
     sources = ("000 附件1 第五步",)
     rules = ("每项评分在 1 到 5 之间（1 不严重，5 非常严重）", "评量日期不早于接案日期")
-    signatures = ("服务对象|assessment_date", "负责社工|assessment_date")
+    signatures = ("服务对象|assessment_date", "负责社工|assessment_date", "督导")
+    # What each score means, printed under the ratings so every rater scores alike.
+    legend: ClassVar[str] = (
+        "评分说明：1 不严重　2 轻微　3 中等　4 严重　5 非常严重。分数越低，问题越轻；"
+        "本次评分低于初评分即为改善。合计：初评 {{ baseline_total }} 分，本次 {{ current_total }} 分，"
+        "变化 {{ change }} 分。"
+    )
 
     scale_id: ShortText = Field(title="评量编号", description="如 GA-2024-017-S2")
     case_id: ShortText = Field(title="个案编号")

@@ -360,7 +360,15 @@ class EldercareAgreement(FormModel):
     caregiver_phone: Phone = Field(title="丙方电话")
     services: Several[ServiceNeed] = Field(title="服务项目", description="可多选，用顿号“、”分隔")
     hours_per_month: Hours = Field(title="每月服务时数")
+    service_schedule: ShortText | None = Field(
+        None, title="服务时间安排", description="如 每周一、三、五上午9:00-11:00"
+    )
     monthly_subsidy: Money = Field(title="每月补助金额（元）")
+    self_pay: ShortText | None = Field(
+        None,
+        title="自费说明",
+        description="补助以外由乙方自付的费用，如 无；不填则在协议上留一条横线手写",
+    )
     start_date: CnDate = Field(title="服务开始日期")
     end_date: CnDate = Field(title="服务结束日期")
     approval_date: Date = Field(title="核准日期", description="市民政局核准日期")
@@ -388,6 +396,7 @@ class EldercareAgreement(FormModel):
             "caregiver_phone": "13712345678",
             "services": "生活照料、家政服务",
             "hours_per_month": "24",
+            "service_schedule": "每周一、三、五上午9:00-11:00",
             "monthly_subsidy": "600",
             "start_date": "2024-06-10",
             "end_date": "2025-06-09",

@@ -106,7 +106,7 @@ class GzCaseAssessment(_GzCase):
     title = "個案工作預估表"
     date_field = "assessment_date"
     sources = ("002 6.1.2, 附錄B",)
-    signatures = ("社會工作者|assessment_date",)
+    signatures = ("社會工作者|assessment_date", "督導")
     sections = {
         "biological": "個人資料（生理、心理、社會）",
         "micro": "社會環境",
@@ -287,7 +287,7 @@ class GzCaseEvaluation(_GzCase):
     title = "個案工作評估表"
     date_field = "evaluation_date"
     sources = ("002 6.1.5, 附錄F",)
-    signatures = ("服務對象|evaluation_date", "社會工作者|evaluation_date")
+    signatures = ("服務對象|evaluation_date", "社會工作者|evaluation_date", "督導")
     sections = {"client_changes": "成效評估", "theory_used": "過程評估"}
 
     evaluation_date: Date = Field(title="評估日期")
