@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..i18n import t
 from ..limits import MAX_PART_BYTES, MiB, PackageRefused, mb, open_package, read_member
+from ..limits import too_large as too_large_package
 
 MAX_UPLOAD_BYTES = 50 * MiB
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".json")
@@ -121,6 +122,9 @@ def shown_name(upload: UploadFile) -> str:
 # --- archive zips ----------------------------------------------------------------------------
 
 MAX_ARCHIVE_MEMBER = MAX_PART_BYTES  # one document or scan in an archive
+# All members together: a 50 MB upload of documents (already compressed) unpacks to little
+# more; the package limit of a workbook (1 GiB) would be a lot of disk for one web request.
+MAX_ARCHIVE_BYTES = 512 * MiB
 _BAD_PART = re.compile(r'[\x00-\x1f<>:"|?*]')
 
 
@@ -152,6 +156,9 @@ def extract_archive(zip_path: Path, target: Path) -> int:
         package = open_package(stream, lambda _name: MAX_ARCHIVE_MEMBER, kind=".zip")
         written = 0
         with package:
+            total = sum(info.file_size for info in package.infolist())
+            if total > MAX_ARCHIVE_BYTES:
+                raise too_large_package(t("全部内容", "content"), total, MAX_ARCHIVE_BYTES)
             for info in package.infolist():
                 if info.is_dir() or stat.S_ISLNK(info.external_attr >> 16):
                     continue
