@@ -345,6 +345,9 @@ def _mark(member: MemberAttendance, number: int) -> str:
     return "假" if number in (member.excused or []) else "缺"
 
 
+_BLANK_SESSIONS = 6  # session columns of the empty attendance sheet
+
+
 @register
 class GroupAttendance(FormModel):
     """《小组点名表》: members × sessions, filled at the start of every session."""
@@ -391,13 +394,19 @@ class GroupAttendance(FormModel):
         headers = ["序号", "组员姓名"] + [
             f"第{s.number}节\n{s.date.month}月{s.date.day}日" for s in sessions
         ]
+        per_session: list[int | str] = [
+            sum(s.number in m.attended for m in self.members) for s in sessions
+        ]
+        if not sessions:
+            # The empty paper form: six sessions whose number and date are written by hand.
+            headers += ["第　节\n　月　日"] * _BLANK_SESSIONS
+            per_session = [""] * _BLANK_SESSIONS
         headers += ["出席次数", "备注"]
         rows = []
         for index, member in enumerate(self.members, start=1):
             marks = [_mark(member, s.number) for s in sessions]
             rows.append([index, member.name, *marks, len(member.attended), member.note or ""])
-        per_session = [sum(s.number in m.attended for m in self.members) for s in sessions]
-        totals = ["", "出席人数", *per_session, sum(per_session), ""]
+        totals = ["", "出席人数", *per_session, sum(n for n in per_session if isinstance(n, int)), ""]
         facts = [
             ("小组名称", self.group_name),
             ("小组编号", self.group_id),

@@ -125,6 +125,18 @@ def _is_list(annotation: Any) -> bool:
     )
 
 
+def _constant_facts(model: type[FormModel]) -> dict[str, str]:
+    """Facts a form prints whatever the record (a legend of marks): kept on the blank form."""
+    if not model.examples:
+        return {}
+    try:
+        example = table_data(model.model_validate(model.examples[0]))
+        empty = table_data(_empty_record(model))
+    except Exception:  # noqa: BLE001 - only an aid: without it every fact is left blank
+        return {}
+    return dict(set(example.facts) & set(empty.facts))
+
+
 def blank_table_data(model: type[FormModel]) -> TableData:
     """What the empty paper form prints: the form's own headers and labels, no values, blank
     rows to the end of the page, totals and signature dates left to fill in by hand."""
@@ -133,8 +145,10 @@ def blank_table_data(model: type[FormModel]) -> TableData:
         data = table_data(record)
     except Exception:  # noqa: BLE001 - a form's own layout may need data; the standard one does not
         data = standard_table(record)
-    data.rows = []
-    data.facts = [(label, "") for label, _ in data.facts]
+    # Rows of a record without items are the form's own lines (期初余额): kept, unfilled.
+    data.rows = [[v if isinstance(v, str) else "" for v in row] for row in data.rows]
+    constant = _constant_facts(model)
+    data.facts = [(label, constant.get(label, "")) for label, _ in data.facts]
     data.notes = [(label, "") for label, _ in data.notes]
     data.signatures = [(who, "") for who, _ in data.signatures]
     if data.totals is not None:

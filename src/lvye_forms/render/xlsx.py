@@ -100,7 +100,8 @@ class _Sheet:
         number_format: str | None = None,
         vertical: str = "center",
     ) -> None:
-        cell = self.sheet.cell(row=self.row, column=first, value=value)
+        # An empty value is an empty cell, not an empty string Excel would count as filled.
+        cell = self.sheet.cell(row=self.row, column=first, value=None if value == "" else value)
         cell.font = font
         # A little indent keeps text off the borders; centred text needs none.
         indent = 1 if horizontal == "left" and border else 0

@@ -35,10 +35,14 @@ KINDS = ("left", "center", "number", "money", "hours")
 _NARROW_TEXT = 12.0  # text columns no wider than this are names, posts, times: centred
 
 
+_WIDE = 1.65
+_PRINTED_WIDE = 1.5
+
+
 def char_width(ch: str) -> float:
     """Width units one character takes, with a little to spare: wide (Chinese, full-width
     and ambiguous marks such as “ ” · that the Chinese font prints wide) 1.65, others 1."""
-    return 1.65 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1.0
+    return _WIDE if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1.0
 
 
 def text_width(value: Any) -> float:
@@ -79,12 +83,18 @@ def infer_kind(values: list[Any]) -> str:
 
 
 def header_text(header: str, width: float) -> str:
-    """A header too wide for its column breaks before its unit: 实际支出 / （元）, never
-    leaving a lone bracket on the second line."""
-    if "（" in header and "\n" not in header and text_width(header) > width - CELL_PADDING:
-        name, _, unit = header.partition("（")
-        if name:
-            return f"{name}\n（{unit}"
+    """A header too wide for its column breaks before its unit (实际支出 / （元）, never a
+    lone bracket on the second line), else in the middle (在案 / 个案), never one character
+    hanging on the second line."""
+    # Centred headers have no indent: judged by the printed width (1.5 units a character).
+    if "\n" in header or text_width(header) * _PRINTED_WIDE / _WIDE <= width - 1.0:
+        return header
+    name, _, unit = header.partition("（")
+    if unit and name:
+        return f"{name}\n（{unit}"
+    if len(header) >= 4:
+        middle = math.ceil(len(header) / 2)
+        return f"{header[:middle]}\n{header[middle:]}"
     return header
 
 
