@@ -439,40 +439,52 @@ def test_report_needs_an_objective():
 
 
 def test_town_opinion_without_village_approval():
+    """000 第三章 五(一)4: 初审通过的，由居家养老服务中心提交至镇（街）社会事务办核准."""
     data = example(
         EldercareApproval,
         1,
+        village_decision="",
         village_opinion="",
         village_date="",
+        town_decision="同意",
         town_opinion="同意。",
         town_date="2024-06-20",
     )
-    assert errors_of(EldercareApproval, data) == [(("town_opinion",), "lvye.conditional")]
+    assert errors_of(EldercareApproval, data) == [(("town_decision",), "lvye.conditional")]
 
 
 def test_city_opinion_without_town_approval():
-    data = example(EldercareApproval, 0, town_opinion="", town_date="")
-    assert errors_of(EldercareApproval, data) == [(("city_opinion",), "lvye.conditional")]
+    data = example(EldercareApproval, 0, town_decision="", town_opinion="", town_date="")
+    assert errors_of(EldercareApproval, data) == [(("city_decision",), "lvye.conditional")]
 
 
-def test_date_without_opinion():
-    assert errors_of(EldercareApproval, example(EldercareApproval, 1, village_opinion="")) == [
-        (("village_opinion",), "lvye.conditional")
+def test_a_refusal_ends_the_chain():
+    """An approval is a decision: after 不同意 the next level does not sign."""
+    data = example(EldercareApproval, 0, town_decision="不同意", town_opinion="不符合条件。")
+    assert errors_of(EldercareApproval, data) == [(("city_decision",), "lvye.conditional")]
+    refused = example(EldercareApproval, 0, town_decision="不同意", city_decision="",
+                      city_opinion="", city_date="")
+    assert validate(EldercareApproval, refused).town_decision.value == "不同意"
+
+
+def test_date_without_decision():
+    assert errors_of(EldercareApproval, example(EldercareApproval, 1, village_decision="")) == [
+        (("village_decision",), "lvye.conditional")
     ]
     data = example(EldercareApproval, 1, town_date="2024-06-20")
-    assert errors_of(EldercareApproval, data) == [(("town_opinion",), "lvye.conditional")]
+    assert errors_of(EldercareApproval, data) == [(("town_decision",), "lvye.conditional")]
 
 
-def test_opinion_without_date():
+def test_decision_without_date():
     assert errors_of(EldercareApproval, example(EldercareApproval, 1, village_date="")) == [
         (("village_date",), "lvye.conditional")
     ]
 
 
 def test_town_date_before_village_date():
-    data = example(EldercareApproval, 1, town_opinion="同意。", town_date="2024-06-13")
+    data = example(EldercareApproval, 1, town_decision="同意", town_date="2024-06-13")
     assert errors_of(EldercareApproval, data) == [(("town_date",), "lvye.date_order")]
-    same_day = example(EldercareApproval, 1, town_opinion="同意。", town_date="2024-06-14")
+    same_day = example(EldercareApproval, 1, town_decision="同意", town_date="2024-06-14")
     assert validate(EldercareApproval, same_day).town_date == dt.date(2024, 6, 14)
 
 

@@ -231,14 +231,14 @@ def test_approval_chain_skips_only_the_levels_it_cannot_judge(tmp_path):
         overrides={
             "初审日期": "2024-05-32",  # bad
             "复审日期": "2024-05-01",  # before the (bad) village date: cannot be judged
-            "市民政局核准意见": "",  # city date given without an opinion: reported
+            "核准决定": "",  # city date given without the decision: reported
             "联系电话": "0769",
         },
     )
     assert found(problems_of(tmp_path, form, sheets)) == {
         ("初审日期", "date"),
         ("联系电话", "phone"),
-        ("市民政局核准意见", "conditional"),
+        ("核准决定", "conditional"),
     }
 
 
@@ -491,8 +491,10 @@ def _guarded_in_loop(statement: ast.stmt) -> bool:
     # `if not checks.valid(...)` guards what follows in the loop (the approval chain).
     if isinstance(statement, ast.If) and "checks.valid" in ast.unparse(statement.test):
         return True
-    return _guarded(statement) or isinstance(statement, (ast.Continue, ast.If)) and all(
-        _guarded_in_loop(s) for s in statement.body  # type: ignore[union-attr]
+    if isinstance(statement, ast.Continue):
+        return True
+    return _guarded(statement) or isinstance(statement, ast.If) and all(
+        _guarded_in_loop(s) for s in [*statement.body, *statement.orelse]
     )
 
 

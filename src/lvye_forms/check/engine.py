@@ -46,7 +46,7 @@ from ..paths import display_text
 from ..registry import UnknownForm, all_forms, get_form
 from . import sandbox
 from .attendance import absent_runs
-from .periods import half_years_between, quarters_between, years_after
+from .periods import HALVES, half_years_between, quarters_between, years_after
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 from .service_points import ServicePoint, ServicePointRegister
 
@@ -614,6 +614,24 @@ def _first_of_month(value: Any) -> dt.date | None:
         return None
 
 
+def _period_start(document: ArchiveDocument) -> dt.date | None:
+    """The first day of the period a periodic document covers (its month, or its year's half
+    or quarter), or None."""
+    month = _first_of_month(document.fact("month"))
+    if month is not None:
+        return month
+    year = document.fact("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
+        return None
+    half = getattr(document.fact("half"), "value", None)
+    if half in HALVES:
+        return dt.date(year, 1 + 6 * HALVES.index(half), 1)
+    quarter = document.fact("quarter")
+    if isinstance(quarter, int) and not isinstance(quarter, bool) and 1 <= quarter <= 4:
+        return dt.date(year, 3 * quarter - 2, 1)
+    return None
+
+
 def group_subjects(documents: list[ArchiveDocument]) -> dict[tuple[str, str], Subject]:
     subjects: dict[tuple[str, str], Subject] = {}
     for document in documents:
@@ -628,10 +646,11 @@ def group_subjects(documents: list[ArchiveDocument]) -> dict[tuple[str, str], Su
             )
             if document.date is not None:
                 service_point.related_dates.append(document.date)
-        month = _first_of_month(document.fact("month"))
-        if document.subject_type == "service_point" and month is not None:
-            # A monthly report covers its month, which may begin before the report's own date.
-            subjects[key].related_dates.append(month)
+        period = _period_start(document)
+        if period is not None:
+            # A report covers its month, half-year or quarter, which may begin before the
+            # report's own date: the subject's obligations begin with that period.
+            subjects[key].related_dates.append(period)
     return subjects
 
 

@@ -15,7 +15,9 @@ HALVES = ("上半年", "下半年")
 
 def half_years_between(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
     """Each half-year (上半年 January–June, 下半年 July–December) from `start`'s to the one
-    before `end`'s, due on its last day (staff appraisals twice a year, 000 第二章 五2)."""
+    before `end`'s (staff appraisals twice a year, 000 第二章 五2). An appraisal looks back on
+    the half-year, so it is due by the end of the month after it (31 July, 31 January): the
+    seeds set no day, this is the tool's default."""
     if start is None:
         return []
     items = []
@@ -30,7 +32,7 @@ def half_years_between(start: dt.date | None, end: dt.date) -> list[dict[str, An
                 "half": HALVES[half],
                 "start": dt.date(year, first_month, 1),
                 "end": period_end,
-                "due": period_end,
+                "due": dt.date(year, 7, 31) if half == 0 else dt.date(year + 1, 1, 31),
                 "label": f"{year}年{HALVES[half]}",
             }
         )

@@ -54,11 +54,18 @@ class FamilyMember(FormPart):
     lives_with: YesNo = Field(title="是否同住")
 
 
-# The approval chain, in order: (opinion field, date field, who).
+class ApprovalDecision(Choice):
+    """What one level of the approval chain decided (000 第三章 五(一)3-5: 盖章同意, 签注“同意”意见)."""
+
+    AGREE = "同意"
+    DISAGREE = "不同意"
+
+
+# The approval chain, in order: (decision field, opinion field, date field, who).
 APPROVAL_CHAIN = (
-    ("village_opinion", "village_date", "村（社区）居委会初审"),
-    ("town_opinion", "town_date", "镇（街）社会事务办复审"),
-    ("city_opinion", "city_date", "市民政局核准"),
+    ("village_decision", "village_opinion", "village_date", "村（社区）居委会初审"),
+    ("town_decision", "town_opinion", "town_date", "镇（街）社会事务办复审"),
+    ("city_decision", "city_opinion", "city_date", "市民政局核准"),
 )
 
 
@@ -79,7 +86,8 @@ class EldercareApproval(FormModel):
         "补助类别为“其他”时须填写证明名称",
         "审批按 村（社区）初审 → 镇（街）复审 → 市民政局核准 的顺序：后一级的日期不早于前一级，"
         "前一级未签署意见时后一级不能签署",
-        "每一级的意见和日期须同时填写",
+        "每一级的决定（同意／不同意）和日期须同时填写",
+        "上一级“不同意”时，后一级不再审批",
         "初审日期不早于申请日期",
     )
 
@@ -111,10 +119,18 @@ class EldercareApproval(FormModel):
     att_needs_assessment: YesNo = Field(False, title="需求评估表")
     att_agreement: YesNo = Field(False, title="服务协议")
     application_date: Date = Field(title="申请日期")
+    service_point: ShortText | None = Field(
+        None,
+        title="服务点",
+        description="受理的居家养老服务中心，与服务点登记表的名称一致（合同日期由登记表给出）",
+    )
+    village_decision: ApprovalDecision | None = Field(None, title="初审决定")
     village_opinion: Text | None = Field(None, title="村（社区）居委会初审意见")
     village_date: Date | None = Field(None, title="初审日期")
+    town_decision: ApprovalDecision | None = Field(None, title="复审决定")
     town_opinion: Text | None = Field(None, title="镇（街）社会事务办复审意见")
     town_date: Date | None = Field(None, title="复审日期")
+    city_decision: ApprovalDecision | None = Field(None, title="核准决定")
     city_opinion: Text | None = Field(None, title="市民政局核准意见")
     city_date: Date | None = Field(None, title="核准日期")
 
@@ -127,37 +143,45 @@ class EldercareApproval(FormModel):
                 self.entitlement is Entitlement.OTHER,
                 "补助类别为“其他”，须填写证明名称",
             )
-        # None: not known, because a field of the level before failed its own validation.
+        # Walk the chain: each level signed is a decision (同意／不同意) with its date, after a
+        # level before it that agreed. `previous` is None when a field of the level before
+        # failed its own validation, so nothing is claimed about it.
         previous_date: str | None = "application_date"
-        previous_done: bool | None = True
-        for opinion, date, who in APPROVAL_CHAIN:
-            if not checks.valid(opinion, date):
-                previous_done = None
-                if not checks.valid(date):
+        previous: str | None = "agreed"
+        for decision, opinion, date, who in APPROVAL_CHAIN:
+            if not checks.valid(decision, opinion, date):
+                if checks.valid(date) and getattr(self, date) is not None:
+                    if previous_date is not None:
+                        checks.order(previous_date, date)
+                    previous_date = date
+                elif not checks.valid(date):
                     previous_date = None
-                    continue
-                # Only the opinion failed: its date still has its place in the chain.
+                previous = None
+                continue
+            chosen, day = getattr(self, decision), getattr(self, date)
+            if chosen is None and day is None and not getattr(self, opinion):
+                previous = "unsigned"
+                continue
+            first_filled = decision if chosen is not None else date if day is not None else opinion
+            if previous == "unsigned":
+                checks.add(
+                    first_filled,
+                    Code.CONDITIONAL,
+                    reason=f"{who}须在上一级审批之后进行，上一级尚未签署",
+                )
+            elif previous == "refused":
+                checks.add(
+                    first_filled, Code.CONDITIONAL, reason=f"上一级已“不同意”，{who}不再审批"
+                )
+            checks.required_when(decision, True, f"{who}已签署，须写明同意或不同意")
+            checks.required_when(date, True, f"{who}已签署，须填写{checks.label(date)}")
+            if day is not None:
                 if previous_date is not None:
                     checks.order(previous_date, date)
-                if getattr(self, date) is not None:
-                    previous_date = date
-                continue
-            has_opinion, has_date = bool(getattr(self, opinion)), getattr(self, date) is not None
-            checks.required_when(
-                opinion, has_date, f"已填写{checks.label(date)}，须同时填写{who}意见"
-            )
-            checks.required_when(
-                date, has_opinion, f"已填写{who}意见，须同时填写{checks.label(date)}"
-            )
-            if (has_opinion or has_date) and previous_done is False:
-                checks.add(
-                    opinion, Code.CONDITIONAL, reason=f"{who}须在上一级审批之后进行，上一级尚未签署"
-                )
-            if previous_date is not None:
-                checks.order(previous_date, date)
-            previous_done = has_opinion and has_date
-            if has_date:
                 previous_date = date
+            previous = {ApprovalDecision.AGREE: "agreed", ApprovalDecision.DISAGREE: "refused"}.get(
+                chosen
+            )
 
     def template_extras(self) -> dict[str, object]:
         return {
@@ -202,10 +226,14 @@ class EldercareApproval(FormModel):
             "att_needs_assessment": "是",
             "att_agreement": "否",
             "application_date": "2024-05-06",
+            "service_point": "莞城街道居家养老服务中心",
+            "village_decision": "同意",
             "village_opinion": "情况属实，同意申请。",
             "village_date": "2024-05-10",
+            "town_decision": "同意",
             "town_opinion": "同意。",
             "town_date": "2024-05-20",
+            "city_decision": "同意",
             "city_opinion": "核准。",
             "city_date": "2024-06-03",
         },
@@ -231,6 +259,8 @@ class EldercareApproval(FormModel):
             "att_certificate": "是",
             "att_needs_assessment": "是",
             "application_date": "2024-06-12",
+            "service_point": "东城街道居家养老服务中心",
+            "village_decision": "同意",
             "village_opinion": "情况属实，同意上报。",
             "village_date": "2024-06-14",
         },
