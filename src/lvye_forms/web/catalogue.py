@@ -76,7 +76,7 @@ def _purpose(model: type[FormModel]) -> str:
         if end in text:
             text = text.split(end, 1)[0] + end.strip()
             break
-    return text
+    return text[:1].upper() + text[1:]
 
 
 def _source(source: str) -> str:
