@@ -104,3 +104,31 @@ def test_jobs_on_the_command_line(tmp_path):
     shutil.rmtree(tmp_path / "cli1")
     bad = CliRunner().invoke(main, ["render", str(data), "-o", str(tmp_path / "x"), "--jobs", "0"])
     assert bad.exit_code == 2
+
+
+def test_a_group_of_writes_keeps_the_promises_of_one(tmp_path):
+    from lvye_forms.render.output import WriteFailed, WriteStatus, write_many
+
+    (tmp_path / "same.docx").write_bytes(b"same")
+    (tmp_path / "other.docx").write_bytes(b"someone's")
+    (tmp_path / "folder.docx").mkdir()
+    outcomes = write_many(
+        [
+            (tmp_path / "new.docx", b"new"),
+            (tmp_path / "same.docx", b"same"),
+            (tmp_path / "other.docx", b"ours"),
+            (tmp_path / "sub" / "deep.docx", b"deep"),
+        ],
+        overwrite=False,
+    )
+    assert outcomes[:3] == [WriteStatus.WRITTEN, WriteStatus.UNCHANGED, WriteStatus.KEPT]
+    assert outcomes[3] is WriteStatus.WRITTEN
+    assert (tmp_path / "new.docx").read_bytes() == b"new"
+    assert (tmp_path / "other.docx").read_bytes() == b"someone's"
+    assert (tmp_path / "sub" / "deep.docx").read_bytes() == b"deep"
+    replaced = write_many(
+        [(tmp_path / "other.docx", b"ours"), (tmp_path / "folder.docx", b"x")], overwrite=True
+    )
+    assert replaced[0] is WriteStatus.REPLACED and isinstance(replaced[1], WriteFailed)
+    assert (tmp_path / "other.docx").read_bytes() == b"ours"
+    assert not [p for p in tmp_path.rglob("*.tmp")]

@@ -28,7 +28,7 @@ from .privacy import mask_text
 from .registry import UnknownForm, find_form_by_title, get_form
 from .render.document import DEFAULT_AGENCY, document_name
 from .render.output import WriteStatus, free_path, remove_leftovers
-from .render.writer import InlineWriter, Job, Written, make_writer
+from .render.writer import Job, Writer, Written, make_writer
 from .report import DocumentResult, FileReport, RenderEvents, RenderReport
 
 ALL_FORMS = "*"  # the form property of the all-forms workbook
@@ -76,7 +76,7 @@ class RenderRun:
         self.events = events or RenderEvents()
         self.jobs = jobs  # processes that render (None: every core)
         self.report = RenderReport(outdir=outdir)
-        self._writer: InlineWriter = InlineWriter(overwrite=overwrite)
+        self._writer = Writer(overwrite=overwrite)
         # Every path written in this run, so two rows never share a file name.
         self._taken: set[Path] = set()
 

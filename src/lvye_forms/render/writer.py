@@ -2,10 +2,10 @@
 
 The run (`batch.RenderRun`) decides everything a person sees — which rows are valid, each
 document's file name (two rows never share one), the problems and their order — and hands
-each document to a writer. `InlineWriter` renders and writes it at once; `PoolWriter` sends
-documents in chunks to worker processes that only render and write, and hands the outcomes
+each document to a writer. `Writer` gathers documents in chunks and renders and writes
+each chunk here or in a worker process that only renders and writes, then hands the outcomes
 back in the order they were given, together with every other step the run queued in
-between (`later`). So the report, the messages and the files are the same whatever the
+between (`later`). A chunk's files are made durable together (`output.write_many`). So the report, the messages and the files are the same whatever the
 number of processes; only the wall time changes.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 from .. import i18n
 from ..model import FormModel
 from .document import engine_fallback, render_record
-from .output import WriteStatus, write_atomic
+from .output import WriteStatus, write_many
 
 CHUNK_ROWS = 32  # documents per task sent to a worker: enough to make the sending cheap
 IN_FLIGHT = 3  # chunks per worker sent ahead: keeps workers busy, memory bounded
@@ -52,65 +52,58 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def write_one(job: Job, overwrite: bool) -> Written:
+def _render(job: Job) -> bytes | Written:
     try:
-        data = render_record(job.record, job.agency)
-        return Written(write_atomic(job.target, data, overwrite=overwrite))
-    except OSError as exc:
-        return Written(None, exc.strerror or str(exc) or type(exc).__name__)
+        return render_record(job.record, job.agency)
+    except OSError as exc:  # the template could not be read
+        return Written(None, _reason(exc))
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def _write_chunk(
     jobs: list[Job], overwrite: bool, language: str
 ) -> tuple[list[Written], dict[str, str]]:
-    """In a worker: the outcomes of `jobs`, and why docxtpl had to render any of them."""
+    """Render and write `jobs` (in a worker, or here); why docxtpl had to render any."""
     with i18n.use_language(language):
-        written = [write_one(job, overwrite) for job in jobs]
+        made = [_render(job) for job in jobs]
+        items = [(job.target, data) for job, data in zip(jobs, made, strict=True)]
+        outcomes = iter(
+            write_many([(t, d) for t, d in items if isinstance(d, bytes)], overwrite=overwrite)
+        )
+        written: list[Written] = []
+        for data in made:
+            if isinstance(data, Written):
+                written.append(data)
+                continue
+            outcome = next(outcomes)
+            written.append(
+                Written(outcome) if isinstance(outcome, WriteStatus) else Written(None, _reason(outcome))
+            )
     forms = {type(job.record).form_id for job in jobs}
     reasons = {form: engine_fallback(form) for form in forms}
     return written, {form: reason for form, reason in reasons.items() if reason}
 
 
 Then = Callable[[Written], None]
-
-
-class InlineWriter:
-    """Renders and writes each document as it is given (`--jobs 1`)."""
-
-    def __init__(self, *, overwrite: bool) -> None:
-        self.overwrite = overwrite
-        self.fallbacks: dict[str, str] = {}  # form id → why docxtpl rendered its documents
-
-    def write(self, job: Job, then: Then) -> None:
-        then(write_one(job, self.overwrite))
-        reason = engine_fallback(type(job.record).form_id)
-        if reason:
-            self.fallbacks.setdefault(type(job.record).form_id, reason)
-
-    def later(self, step: Callable[[], None]) -> None:
-        step()
-
-    def drain(self) -> None:
-        """Every step given so far is done."""
-
-    def close(self) -> None:
-        self.drain()
-
-
 Step = Callable[[], None]
 
 
-class PoolWriter(InlineWriter):
-    """Renders and writes in `jobs` worker processes; outcomes are taken in order.
+class Writer:
+    """Renders and writes documents in chunks, here (`jobs` 1) or in worker processes, and
+    hands the outcomes back in the order the documents were given.
 
     A chunk holds documents and the steps queued between them; its steps run, in order, once
-    its worker is done. The pool starts with the first full chunk: a batch smaller than one
-    chunk is rendered here, which is quicker than starting workers.
+    it is written. The pool starts with the first full chunk: a batch smaller than one chunk
+    is rendered here, which is quicker than starting workers.
     """
 
-    def __init__(self, *, overwrite: bool, jobs: int) -> None:
-        super().__init__(overwrite=overwrite)
+    def __init__(self, *, overwrite: bool, jobs: int = 1) -> None:
+        self.overwrite = overwrite
         self.jobs = jobs
+        self.fallbacks: dict[str, str] = {}  # form id → why docxtpl rendered its documents
         self._pool: ProcessPoolExecutor | None = None
         self._jobs: list[Job] = []
         self._steps: list[Then | Step] = []  # a Then per job, in order with the plain steps
@@ -118,13 +111,15 @@ class PoolWriter(InlineWriter):
         self._queue: deque[tuple[Future[Any], list[Then | Step], list[bool]]] = deque()
 
     def write(self, job: Job, then: Then) -> None:
+        """Render and write `job`; `then` gets the outcome, after every earlier step."""
         self._jobs.append(job)
         self._steps.append(then)
         self._kinds.append(True)
         if len(self._jobs) >= CHUNK_ROWS:
-            self._send()
+            self._send(final=False)
 
     def later(self, step: Step) -> None:
+        """Run `step` after every document and step given before it."""
         if not self._queue and not self._steps:
             step()
             return
@@ -132,9 +127,8 @@ class PoolWriter(InlineWriter):
         self._kinds.append(False)
 
     def drain(self) -> None:
-        if self._pool is None and self._jobs:
-            self._inline()
-        self._send()
+        """Every document and step given so far is done."""
+        self._send(final=True)
         while self._queue:
             self._take()
 
@@ -155,25 +149,17 @@ class PoolWriter(InlineWriter):
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
         return self._pool
 
-    def _inline(self) -> None:
-        """Render what is pending here (a batch too small to be worth the workers)."""
-        jobs, steps, kinds = self._jobs, self._steps, self._kinds
-        self._jobs, self._steps, self._kinds = [], [], []
-        outcomes = iter([write_one(job, self.overwrite) for job in jobs])
-        for job in jobs:
-            reason = engine_fallback(type(job.record).form_id)
-            if reason:
-                self.fallbacks.setdefault(type(job.record).form_id, reason)
-        self._run(steps, kinds, outcomes)
-
-    def _send(self) -> None:
+    def _send(self, *, final: bool) -> None:
         if not self._steps:
             return
-        future: Future[Any] = (
-            self._executor().submit(_write_chunk, self._jobs, self.overwrite, i18n.current())
-            if self._jobs
-            else _done(([], {}))
-        )
+        arguments = (self._jobs, self.overwrite, i18n.current())
+        here = self.jobs == 1 or not self._jobs or (final and self._pool is None)
+        future: Future[Any]
+        if here:
+            future = Future()
+            future.set_result(_write_chunk(*arguments) if self._jobs else ([], {}))
+        else:
+            future = self._executor().submit(_write_chunk, *arguments)
         self._queue.append((future, self._steps, self._kinds))
         self._jobs, self._steps, self._kinds = [], [], []
         while len(self._queue) > IN_FLIGHT * self.jobs:
@@ -185,10 +171,7 @@ class PoolWriter(InlineWriter):
         written, fallbacks = future.result()
         for form, reason in fallbacks.items():
             self.fallbacks.setdefault(form, reason)
-        self._run(steps, kinds, iter(written))
-
-    @staticmethod
-    def _run(steps: list[Then | Step], kinds: list[bool], outcomes: Iterator[Written]) -> None:
+        outcomes = iter(written)
         for step, is_document in zip(steps, kinds, strict=True):
             if is_document:
                 step(next(outcomes))  # type: ignore[call-arg]
@@ -196,15 +179,6 @@ class PoolWriter(InlineWriter):
                 step()  # type: ignore[call-arg]
 
 
-def _done(value: Any) -> Future[Any]:
-    future: Future[Any] = Future()
-    future.set_result(value)
-    return future
-
-
-def make_writer(*, overwrite: bool, jobs: int | None) -> InlineWriter:
+def make_writer(*, overwrite: bool, jobs: int | None) -> Writer:
     """A writer for `jobs` processes (None: every core; 1: this process only)."""
-    count = default_jobs() if jobs is None else max(1, jobs)
-    if count == 1:
-        return InlineWriter(overwrite=overwrite)
-    return PoolWriter(overwrite=overwrite, jobs=count)
+    return Writer(overwrite=overwrite, jobs=default_jobs() if jobs is None else max(1, jobs))
