@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import time
@@ -500,3 +501,17 @@ def test_pdfs_come_in_the_zip_when_asked(tmp_path):
     names = sorted(package.namelist())
     assert "接受个案服务同意书_GA-2024-017_李小明.pdf" in names
     assert package.read("接受个案服务同意书_GA-2024-017_李小明.pdf").startswith(b"%PDF")
+
+
+def test_job_folders_a_killed_server_left_are_removed_at_start(tmp_path):
+    from lvye_forms.web.jobs import STALE_SECONDS, TEMP_PREFIX, remove_stale
+
+    old = tmp_path / f"{TEMP_PREFIX}old"
+    (old / "out").mkdir(parents=True)
+    (old / "数据.xlsx").write_bytes(b"x")
+    fresh = tmp_path / f"{TEMP_PREFIX}fresh"
+    fresh.mkdir()
+    then = time.time() - STALE_SECONDS - 60
+    os.utime(old, (then, then))
+    assert remove_stale(tmp_path) == 1
+    assert not old.exists() and fresh.exists()

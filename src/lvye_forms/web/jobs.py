@@ -23,6 +23,7 @@ from ..report import CheckReport, DocumentResult, FileReport, RenderEvents, Rend
 
 IDLE_SECONDS = 3600
 TEMP_PREFIX = "lvye-forms-web-"
+STALE_SECONDS = 24 * 3600  # far past any live job's idle time: left by a server that was killed
 
 
 class State(str, Enum):
@@ -133,3 +134,16 @@ class Jobs:
         for job in jobs:
             with contextlib.suppress(OSError):
                 job.remove_files()
+
+
+def remove_stale(root: Path | None = None) -> int:
+    """Remove job folders a killed server left behind (untouched for a day); how many."""
+    folder = root or Path(tempfile.gettempdir())
+    removed = 0
+    now = time.time()
+    for path in folder.glob(f"{TEMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and now - path.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+    return removed

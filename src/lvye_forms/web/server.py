@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..i18n import t
+from .jobs import remove_stale
 from .security import StartRefused, check_start, is_loopback, read_password
 
 DEFAULT_HOST = "127.0.0.1"
@@ -75,6 +76,7 @@ def serve(
     from .app import create_app
 
     port, password = prepare(host, port, password_file)
+    remove_stale()
     app = create_app(password=password, loopback=is_loopback(host))
     config = uvicorn.Config(
         app, host=host.strip("[]"), port=port, log_level="warning", access_log=False
