@@ -515,3 +515,35 @@ def test_job_folders_a_killed_server_left_are_removed_at_start(tmp_path):
     os.utime(old, (then, then))
     assert remove_stale(tmp_path) == 1
     assert not old.exists() and fresh.exists()
+
+
+def test_lvye_forms_serve_answers_on_loopback(tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    from lvye_forms.web.server import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lvye_forms", "serve", "--no-browser", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/forms", timeout=5) as answer:
+                    page = answer.read().decode("utf-8")
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.2)
+        assert "《接受个案服务同意书》" in page
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0].decode("utf-8")
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "Traceback" not in output
