@@ -29,3 +29,22 @@ def test_the_docs_list_every_unplaced_code():
     text = DOC.read_text(encoding="utf-8")
     for code in UNPLACED_CODES:
         assert re.search(rf"`{code}`", text), code
+
+
+def test_the_seed_table_names_only_requirements_that_exist():
+    """docs/checker.md §五: every `profile:subject.requirement` it cites is in that profile, and
+    every requirement of the shipped profiles is cited."""
+    from lvye_forms.check.profile import load_profile, shipped_profiles
+
+    text = DOC.read_text(encoding="utf-8").split("## 五、种子文件的每条规则写在哪里", 1)[1]
+    cited = set(re.findall(r"`(lvye|leya|naner|guangzhou):([a-z_]+)\.([a-z0-9_]+)`", text))
+    assert len(cited) > 60
+    existing = {
+        (name, subject_type, requirement.id)
+        for name in shipped_profiles()
+        for subject_type, subject in load_profile(name).subjects.items()
+        for step in subject.steps
+        for requirement in step.requirements
+    }
+    assert cited - existing == set()
+    assert existing - cited == set()
