@@ -212,3 +212,21 @@ def test_blank_attendance_sheet_has_session_columns_and_keeps_the_legend():
     assert sum(1 for v in values if str(v).startswith("第　节")) == 6
     assert "✓ 出席　假 请假　缺 缺席（未请假）" in values
     assert "某某社工服务中心" in values
+
+
+def test_signatures_never_stand_alone_on_a_page():
+    """Twelve long inquiries fill two pages to the bottom: the last one goes over to the third
+    page with the blank rows and the signature line, which never print alone."""
+    model = get_form("inquiry_register")
+    long = "长者希望了解游园会的具体流程、交通安排、是否提供午餐以及行动不便者的陪同服务。" * 2
+    first = model.examples[0]["inquiries"][0]
+    inquiries = [{**first, "content": long, "name": f"居民{i}"} for i in range(12)]
+    sheet = sheet_of("inquiry_register", inquiries=inquiries)
+    last_row = find(sheet, "居民11")[0]
+    assert [b.id for b in sheet.row_breaks.brk] == [last_row - 1]
+    heights = [sheet.row_dimensions[r].height for r in range(1, sheet.max_row + 1)]
+    header = find(sheet, "日期")[0]
+    page = lay.page_points(sheet.page_setup.orientation == "landscape", 1.0)
+    on_last = lay.used_on_last_page(heights, heights[header - 1], page, last_row)
+    assert on_last <= page  # blank rows and signature fit on the page the last row opens
+    assert sheet.cell(row=last_row + 1, column=1).value is None  # blank rows follow

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import xlsx_layout as lay
@@ -260,15 +261,18 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
     for values in data.rows:
         _table_row(out, values, kinds, _TEXT, lay.DATA_ROW_POINTS)
 
-    scale = lay.print_scale(widths, landscape)
+    page = lay.page_points(landscape, lay.print_scale(widths, landscape))
+    repeat = sum(out.heights[first_title_row - 1 : header_row])
     tail = _tail_points(out, data, kinds)
+    # When the table's last rows fill the page, the last one goes over with the totals and
+    # signatures, rather than the signatures standing alone on a page.
+    brk = lay.break_to_keep_tail(out.heights, repeat, tail, page, header_row + 1)
+    if brk is not None:
+        sheet.row_breaks.append(Break(id=brk - 1))
     if data.fill_page and data.headers:
-        repeat = sum(out.heights[first_title_row - 1 : header_row])
-        page = lay.page_points(landscape, scale)
-        for _ in range(
-            lay.blank_rows_to_fill(out.heights, repeat, tail, page, lay.BLANK_ROW_POINTS)
-        ):
-            _table_row(out, [""] * len(headers), kinds, _TEXT, lay.BLANK_ROW_POINTS)
+        blank = lay.BLANK_ROW_POINTS
+        for _ in range(lay.blank_rows_to_fill(out.heights, repeat, tail, page, blank, brk)):
+            _table_row(out, [""] * len(headers), kinds, _TEXT, blank)
     if data.totals is not None:
         _table_row(out, data.totals, kinds, _BOLD, lay.DATA_ROW_POINTS)
     _notes(out, data.notes)

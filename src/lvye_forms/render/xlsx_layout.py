@@ -18,9 +18,11 @@ from typing import Any
 # Width units across the printable part of A4 (0.5 in side margins) at 100 %.
 PORTRAIT_UNITS = 74.0
 LANDSCAPE_UNITS = 108.0
-# Heights in points available for rows on one page (A4 less margins, header and footer).
-PORTRAIT_POINTS = 842 - 72 * (0.5 + 0.7) - 12
-LANDSCAPE_POINTS = 595 - 72 * (0.5 + 0.7) - 12
+# Heights in points LibreOffice fills with rows on one page at 100 % (measured: with the
+# margins set in xlsx._page_setup a row ending at 767 pt still prints on a portrait page,
+# one ending at 771 pt does not; 511 and 517 pt landscape), less 2 pt to spare.
+PORTRAIT_POINTS = 765.0
+LANDSCAPE_POINTS = 509.0
 MIN_SCALE = 0.9
 
 LINE_POINTS = 15.0  # one line of 10.5 pt text
@@ -159,18 +161,45 @@ def page_points(landscape: bool, scale: float) -> float:
     return (LANDSCAPE_POINTS if landscape else PORTRAIT_POINTS) / scale
 
 
-def blank_rows_to_fill(
-    heights: list[float], repeat: float, tail: float, page: float, blank: float
-) -> int:
-    """How many blank rows of height `blank` fill the page the last of `heights` ends on,
-    leaving room for `tail` (totals, notes, signatures) below them. Rows do not split across
-    pages and the header row (`repeat` high) is printed again at the top of each page."""
+def used_on_last_page(
+    heights: list[float], repeat: float, page: float, break_before: int | None = None
+) -> float:
+    """Points filled on the page the last of `heights` ends on. Rows do not split across
+    pages, the header rows (`repeat` high) print again at the top of each page, and row
+    `break_before` (1-based), if given, starts a new page."""
     used = 0.0
-    for height in heights:
-        if used + height > page:
+    for number, height in enumerate(heights, start=1):
+        if used + height > page or number == break_before:
             used = repeat
         used += height
-    room = page - used - tail
+    return used
+
+
+def break_to_keep_tail(
+    heights: list[float], repeat: float, tail: float, page: float, first_row: int
+) -> int | None:
+    """The row (1-based) to start a new page with so that `tail` (totals, remarks,
+    signatures) does not stand alone on a page: the last table row goes over with it. None
+    when the tail fits, or when the table has no row (from `first_row` on) to take along."""
+    last = len(heights)
+    if last < first_row or used_on_last_page(heights, repeat, page) + tail <= page:
+        return None
+    if used_on_last_page(heights[:-1], repeat, page) + heights[-1] > page:
+        return None  # the last row already starts a page of its own
+    return last
+
+
+def blank_rows_to_fill(
+    heights: list[float],
+    repeat: float,
+    tail: float,
+    page: float,
+    blank: float,
+    break_before: int | None = None,
+) -> int:
+    """How many blank rows of height `blank` fill the page the last of `heights` ends on,
+    leaving room for `tail` (totals, notes, signatures) below them."""
+    room = page - used_on_last_page(heights, repeat, page, break_before) - tail
     return max(int(room // blank), 0)
 
 
