@@ -178,3 +178,15 @@ def test_a_table_whose_cells_change_takes_docxtpls_table_fix(tmp_path):
         for d in (made, expected)
     ]
     assert grid[0] == grid[1]
+
+
+def test_control_characters_in_values_go_through_docxtpls_listing_step(tmp_path):
+    """A bell or form feed in a value (validation refuses them; the engine must not rely on
+    it): docxtpl turns them into paragraphs and page breaks, and so does the engine."""
+    model = next(m for m in DOCX_FORMS if m.form_id == "case_consent")
+    record = model.model_validate(model.examples[0], context={"today": TODAY})
+    context = template_context(record, "机构")
+    context["client_name"] = "甲\x07乙\x0c丙\x0b丁"
+    made, expected = both(model, context, metadata(record, "机构"))
+    check_package(made)
+    assert paragraphs(made) == paragraphs(expected)

@@ -55,6 +55,9 @@ _FIXED_MODIFIED = rb"\g<1>2000-01-01T00:00:00Z\g<2>"
 _LISTING = re.compile("[\t\x07\n\x0c]")  # what docxtpl's resolve_listing turns into Word XML
 # Characters XML 1.0 cannot hold: a row with one goes through docxtpl's recovering parser.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What a value may carry that needs either of the above (line breaks and tabs in values are
+# written as Word elements by the environment's finalize hook, see render.docx).
+_ODD_VALUE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BODY_START = re.compile(r"^<w:body((?:\s+xmlns(?::\w+)?=\"[^\"]*\")*)\s*>")
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _MARKER = "lvyeBodyMarker"
@@ -77,7 +80,24 @@ def plain_context(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def _post_process(template: DocxTemplate, xml: str) -> str:
+def _texts(value: Any) -> Any:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+def _odd_values(context: dict[str, Any]) -> bool:
+    """Whether a value holds a control character: docxtpl's listing and recovering steps then
+    apply. Scanning the values is much cheaper than scanning the rendered XML."""
+    return _ODD_VALUE.search("".join(_texts(context))) is not None
+
+
+def _post_process(template: DocxTemplate, xml: str, listing: bool = True) -> str:
     """What docxtpl's render_xml_part does after Jinja (same order, same replacements).
 
     docxtpl also puts a line break before every `<w:p` before Jinja and takes it out after,
@@ -89,7 +109,7 @@ def _post_process(template: DocxTemplate, xml: str) -> str:
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
-    if _LISTING.search(xml):
+    if listing and _LISTING.search(xml):
         xml = template.resolve_listing(xml)
     return xml
 
@@ -150,7 +170,11 @@ class FastDocx:
         finally:
             root.replace(marker, body)
         self._prefix, _, self._suffix = whole.partition(f"<{_MARKER}/>".encode())
-        return _compile(self._env, self._docxtpl.patch_xml(source))
+        patched = self._docxtpl.patch_xml(source)
+        # Template text with tabs or control characters: every row goes through docxtpl's
+        # listing step (and the check for characters XML cannot hold).
+        self._listing = bool(_LISTING.search(patched))
+        return _compile(self._env, patched)
 
     def _prepare_parts(self, document: Any) -> list[_Part]:
         tpl = self._docxtpl
@@ -163,6 +187,7 @@ class FastDocx:
                 if tpl.get_headers_footers_encoding(source).lower() not in ("utf-8", "utf8"):
                     raise Unsupported(f"{part.partname} is not UTF-8")
                 name = part.partname[1:]
+                self._listing = self._listing or bool(_LISTING.search(source))
                 parts.append(_Part(name, _compile(self._env, source), _DECLARATION))
         for part in document.part.package.parts:
             if part.content_type != _FOOTNOTES or isinstance(part, XmlPart):
@@ -173,7 +198,9 @@ class FastDocx:
             if len(document.sections) != 1:
                 # docxtpl renders footnotes once per section, each time over the last result.
                 raise Unsupported("footnotes with tags in a document of several sections")
-            parts.append(_Part(part.partname[1:], _compile(self._env, tpl.patch_xml(text)), b""))
+            source = tpl.patch_xml(text)
+            self._listing = self._listing or bool(_LISTING.search(source))
+            parts.append(_Part(part.partname[1:], _compile(self._env, source), b""))
         return parts
 
     def _prepare_properties(self, document: Any) -> dict[str, Template]:
@@ -236,11 +263,12 @@ class FastDocx:
         """The finished document; raises Unsupported when this template's first document shows
         that the engine cannot make it (the caller then renders with docxtpl)."""
         members = list(self._members)
+        odd = self._listing or _odd_values(context)
         members[self._slots["word/document.xml"]] = Member.deflate(
-            "word/document.xml", self._document_xml(context), ROW_LEVEL
+            "word/document.xml", self._document_xml(context, odd), ROW_LEVEL
         )
         for part in self._parts:
-            xml = _post_process(self._docxtpl, part.template.render(context))
+            xml = _post_process(self._docxtpl, part.template.render(context), odd)
             members[self._slots[part.name]] = Member.deflate(
                 part.name, part.declaration + xml.encode("utf-8"), ROW_LEVEL
             )
@@ -255,11 +283,13 @@ class FastDocx:
         )
         return write_zip([m for m in members if m is not None])
 
-    def _document_xml(self, context: dict[str, Any]) -> bytes:
-        body = _post_process(self._docxtpl, self._body.render(context))
+    def _document_xml(self, context: dict[str, Any], odd: bool) -> bytes:
+        body = _post_process(self._docxtpl, self._body.render(context), odd)
+        if odd and _NOT_XML.search(body):
+            return self._prefix + self._through_tree(body).encode("utf-8") + self._suffix
         if self._tree is None:
             self._tree = self._needs_tree(body)
-        if self._tree or _NOT_XML.search(body):
+        if self._tree:
             body = self._through_tree(body)
         return self._prefix + body.encode("utf-8") + self._suffix
 
