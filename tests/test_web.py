@@ -325,7 +325,7 @@ def test_an_uploaded_archive_zip_is_checked_and_removed(tmp_path):
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
-        ({"big.docx": b"\0" * (20 * 1024 * 1024)}, "压缩炸弹"),
+        ({"big.docx": b"\0" * (11 * 1024 * 1024)}, "压缩炸弹"),
         ({"../../evil.docx": b"x"}, "路径不安全"),
     ],
 )
@@ -547,3 +547,22 @@ def test_lvye_forms_serve_answers_on_loopback(tmp_path):
         output = process.communicate(timeout=30)[0].decode("utf-8")
     assert f"http://127.0.0.1:{port}/" in output
     assert "Traceback" not in output
+
+
+def test_a_hostile_file_name_never_becomes_a_path(tmp_path):
+    output = tmp_path / "输出"
+    output.mkdir()
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.json").write_text(json.dumps({"output": str(output)}), "utf-8")
+    with client(tmp_path) as web:
+        name = "..\\..\\../../逃出去.xlsx"
+        location = upload(web, name, workbook_with_errors(tmp_path)).headers["location"]
+        page = finished(web, location)
+        assert "逃出去.xlsx" in page
+        marked = web.get(f"{location}/errors.xlsx")
+    assert "%E9%80%83%E5%87%BA%E5%8E%BB-%E5%BE%85%E4%BF%AE%E6%94%B9.xlsx" in marked.headers[
+        "content-disposition"
+    ]  # 逃出去-待修改.xlsx
+    assert [p.name for p in output.iterdir()] == ["逃出去-待修改.xlsx"]
+    assert not (tmp_path / "逃出去.xlsx").exists() and not (tmp_path.parent / "逃出去.xlsx").exists()

@@ -24,6 +24,7 @@ from .. import api
 from ..formats.as_json import report_data
 from ..i18n import t
 from ..privacy import mask_text
+from ..render.output import safe_name
 from . import catalogue
 from .downloads import download_name, file_attachment
 from .jobs import Progress, RenderJob, State
@@ -159,8 +160,9 @@ def routes(web: Web) -> list[Route]:
             pdf=form.get("pdf") == "1",
             kept_in=kept_in,
         )
-        # A name we choose: the browser's file name never becomes a path.
-        source = job.folder / f"数据{suffix}"
+        # The browser's name is never a path: only its stem, made a safe single file name (the
+        # marked copy is named after it, in the output folder too), inside our own folder.
+        source = job.folder / safe_name(Path(job.upload_name).stem or "数据", suffix=suffix)
         try:
             await save_upload(file, source)
         except UploadRefused as exc:
