@@ -6,6 +6,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lvye_forms import api
@@ -147,7 +148,10 @@ def test_finance_report_without_income_still_validates_and_prints():
 
 def test_registers_and_sign_in_sheets_print_blank_rows_to_the_page_end():
     sheet = sheet_of("volunteer_signin")
-    assert find(sheet, "签名")[1] == sheet.max_column
+    sign_column = find(sheet, "签名")[1]
+    assert sign_column == sheet.max_column
+    letter = get_column_letter(sign_column)
+    assert sheet.column_dimensions[letter].width >= lay.SIGN_UNITS  # room for a written name
     names = column_values(sheet, "义工姓名")
     totals = names.index("合计")
     assert names[:2] == ["梁嘉怡", "何俊"]

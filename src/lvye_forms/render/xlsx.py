@@ -127,8 +127,11 @@ class _Sheet:
 
 
 def _kinds(data: TableData) -> list[str]:
+    # A column people sign in (签名, 参加者签名) needs room for a handwritten name.
     return [
-        data.kinds.get(header) or lay.infer_kind([r[i] for r in data.rows if i < len(r)])
+        data.kinds.get(header)
+        or ("sign" if header.endswith("签名") else "")
+        or lay.infer_kind([r[i] for r in data.rows if i < len(r)])
         for i, header in enumerate(data.headers)
     ]
 
@@ -139,6 +142,7 @@ _ALIGN = {
     "number": "center",
     "money": "right",
     "hours": "right",
+    "sign": "center",
 }
 
 

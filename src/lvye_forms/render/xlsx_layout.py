@@ -32,8 +32,10 @@ BLANK_ROW_POINTS = 24.0  # a row printed empty for writing by hand
 CELL_PADDING = 2.0  # width units lost to the indent and borders of a cell
 
 # How a column prints. "left": wrapping text; "center": names, dates, choices, marks;
-# "number": counts (centred); "money" and "hours": right-aligned with two decimals.
-KINDS = ("left", "center", "number", "money", "hours")
+# "number": counts (centred); "money" and "hours": right-aligned with two decimals; "sign":
+# an empty column people sign in, at least SIGN_UNITS wide.
+KINDS = ("left", "center", "number", "money", "hours", "sign")
+SIGN_UNITS = 14.0  # about 35 mm: a name written by hand
 _NARROW_TEXT = 12.0  # text columns no wider than this are names, posts, times: centred
 
 
@@ -114,6 +116,8 @@ def _natural_and_minimum(header: str, values: list[Any], kind: str) -> tuple[flo
     # A header may wrap onto a second line; a value other than running text may not.
     header_min = _header_minimum(header)
     natural = max(header_w, value_w, 4.0) + CELL_PADDING
+    if kind == "sign":
+        return SIGN_UNITS, SIGN_UNITS
     if kind == "left":
         minimum = max(header_min, min(value_w, 12.0), 8.0) + CELL_PADDING
     else:
