@@ -168,10 +168,9 @@ def _facts(out: _Sheet, facts: list[tuple[str, str]]) -> None:
                     break
         cells = whole if len(line) == 1 else segments
         texts = [t for pair in line for t in pair]
-        height = lay.height_for(
-            [(t, out.span_width(*s)) for t, s in zip(texts, cells, strict=False)],
-            lay.DATA_ROW_POINTS,
-        )
+        # Labels are centred without an indent: the padding of a value is theirs to use.
+        spans = [out.span_width(*s) + (2 if i % 2 == 0 else 0) for i, s in enumerate(cells)]
+        height = lay.height_for(list(zip(texts, spans, strict=False)), lay.DATA_ROW_POINTS)
         out.next_row(height)
         for index, (first, last) in enumerate(cells):
             is_label = index % 2 == 0
