@@ -566,3 +566,40 @@ def test_a_hostile_file_name_never_becomes_a_path(tmp_path):
     ]  # 逃出去-待修改.xlsx
     assert [p.name for p in output.iterdir()] == ["逃出去-待修改.xlsx"]
     assert not (tmp_path / "逃出去.xlsx").exists() and not (tmp_path.parent / "逃出去.xlsx").exists()
+
+
+def test_blank_printable_forms_download(tmp_path):
+    with client(tmp_path) as web:
+        assert "/forms/case_consent/blank" in web.get("/forms").text
+        docx = web.get("/forms/case_consent/blank")
+        xlsx = web.get("/forms/group_attendance/blank")
+        assert web.get("/forms/no_such_form/blank").status_code == 404
+    assert docx.status_code == 200
+    assert "filename*=UTF-8''" in docx.headers["content-disposition"]
+    document = Document(io.BytesIO(docx.content))
+    text = "\n".join(p.text for p in document.paragraphs) + "".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+    assert "接受个案服务同意书" in text and "李小明" not in text
+    assert xlsx.status_code == 200
+    assert load_workbook(io.BytesIO(xlsx.content)).active is not None
+
+
+def test_the_templates_folder_from_settings_is_used(tmp_path):
+    from lvye_forms.registry import shipped_template, use_templates
+
+    own = tmp_path / "模板"
+    own.mkdir()
+    template = Document(shipped_template("case_consent"))
+    template.add_paragraph("本机构自定义的页脚说明")
+    template.save(own / "case_consent.docx")
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.json").write_text(json.dumps({"templates": str(own)}), "utf-8")
+    try:
+        with client(tmp_path) as web:
+            blank = web.get("/forms/case_consent/blank")
+    finally:
+        use_templates(None)  # the setting is process-wide, like --templates
+    text = "\n".join(p.text for p in Document(io.BytesIO(blank.content)).paragraphs)
+    assert "本机构自定义的页脚说明" in text

@@ -25,7 +25,6 @@ def routes(web: Web) -> list[Route]:
             active="forms",
             groups=groups,
             seeds=[(number, t(*names)) for number, names in catalogue.SEED_NAMES.items()],
-            has_blank=blank.available(),
         )
 
     async def workbook(request: Request) -> Response:
@@ -51,9 +50,11 @@ def routes(web: Web) -> list[Route]:
 
     async def blank_form(request: Request) -> Response:
         form_id = request.path_params["form_id"]
-        if not catalogue.known(form_id) or not blank.available():
+        if not catalogue.known(form_id):
             raise HTTPException(404)
-        data, name, media = await run_in_threadpool(blank.make, form_id)
+        web.apply_templates()
+        agency = web.settings().agency or None
+        data, name, media = await run_in_threadpool(blank.make, form_id, agency)
         return attachment(data, name, media)
 
     return [

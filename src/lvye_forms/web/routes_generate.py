@@ -169,6 +169,7 @@ def routes(web: Web) -> list[Route]:
             job.remove_files()
             return upload_page(request, error=str(exc), status=400)
         web.jobs.add(job)
+        web.apply_templates()
         outdir = kept_in or job.folder / "out"
         context = contextvars.copy_context()  # the page's language goes with the work
         threading.Thread(

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from .. import __version__, i18n
+from ..registry import use_templates
 from . import settings as settings_file
 from .jobs import Jobs
 from .security import Session, Sessions, is_local_client
@@ -44,6 +45,12 @@ class Web:
 
     def save_settings(self, value: settings_file.Settings) -> Path:
         return settings_file.save(value, self.settings_dir)
+
+    def apply_templates(self) -> None:
+        """Render with the templates folder from 设置 (none: LVYE_FORMS_TEMPLATES, else the
+        shipped templates), as `--templates` does on the command line."""
+        folder = self.settings().templates
+        use_templates(Path(folder).expanduser() if folder else None)
 
     @cached_property
     def environment(self) -> Environment:
