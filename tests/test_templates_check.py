@@ -49,8 +49,8 @@ def test_every_shipped_template_uses_only_values_its_form_offers():
 
 def test_a_misspelled_tag_is_named_with_its_cell_and_the_likely_name(tmp_path):
     template = edited(
-        registry.shipped_template("case_referral"),
-        tmp_path / "case_referral.docx",
+        registry.shipped_template("exit_interview"),
+        tmp_path / "exit_interview.docx",
         "{{ client_name }}",
         "{{ clint_name }}",
     )

@@ -382,7 +382,7 @@ def eldercare_approval():  # type: ignore[no-untyped-def]
         align=[CENTER, CENTER, CENTER, CENTER],
     )
     t = table(document, [3.0, 5.1, 2.2, 6.7])
-    top(wide_row(t, "疾病情况", "{{ illnesses }}", min_height_cm=1.2))
+    top(wide_row(t, "疾病情况", "{{ illnesses }}", min_height_cm=1.0))
     wide_row(t, "服务需求", "{{ service_needs_boxes }}")
     wide_row(t, "需求说明", "{{ service_needs_detail }}")
     entitlement = wide_row(t, "补助类别", "{{ entitlement_boxes }}").paragraphs[0]
@@ -405,10 +405,10 @@ def eldercare_approval():  # type: ignore[no-untyped-def]
         run(value.add_paragraph(), f"{{{{ {opinion} }}}}")
         stamp = value.add_paragraph()
         stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        stamp.paragraph_format.space_before = Cm(1.1)
+        stamp.paragraph_format.space_before = Cm(0.5)
         run(stamp, "（盖章）　　　　日期：")
         run(stamp, optional_date(date))
-        t.rows[-1].height = Cm(2.5)  # room for the stamp
+        t.rows[-1].height = Cm(2.1)  # room for the stamp
         keep_row(t.rows[-1])
     return document
 
@@ -622,6 +622,9 @@ def _example_texts(model, part: str, name: str) -> list[str]:  # type: ignore[no
     return [str(row.get(name, "")) for row in rows if row.get(name) not in (None, "")]
 
 
+NUMBER_SAMPLES = {"phone": "0769-22668899", "mobile": "13800138000", "id": "441900195203150020"}
+
+
 def _part_widths(model, part, size_pt: float) -> list[float]:  # type: ignore[no-untyped-def]
     """Each column at least as wide as its date, choice or typical short value needs (a date
     or a stage name never wraps); the rest of the width goes to the text columns."""
@@ -630,6 +633,8 @@ def _part_widths(model, part, size_pt: float) -> list[float]:  # type: ignore[no
         need = fit_cm(balanced(f.label, 4), size_pt, bold=True)
         if f.kind == "date":
             need = max(need, fit_cm("2024年12月31日", size_pt))
+        elif f.kind in NUMBER_SAMPLES:  # a number is never broken over two lines
+            need = max(need, fit_cm(NUMBER_SAMPLES[f.kind], size_pt))
         elif f.kind in ("choice", "text", "yesno", "count", "money"):
             values = list(f.choices) or _example_texts(model, part.name, f.name)
             values = [v[:6] for v in values if "\n" not in v]
@@ -641,7 +646,10 @@ def _part_widths(model, part, size_pt: float) -> list[float]:  # type: ignore[no
     if not sum(weight):
         weight = [1.0] * len(minimum)
     if extra < 0:  # too narrow: shrink the text columns, never a date
-        weight = [0.0 if f.kind == "date" else m for f, m in zip(part.fields, minimum, strict=True)]
+        weight = [
+            0.0 if f.kind == "date" or f.kind in NUMBER_SAMPLES else m
+            for f, m in zip(part.fields, minimum, strict=True)
+        ]
     widths = [m + extra * w / sum(weight) for m, w in zip(minimum, weight, strict=True)]
     widths[-1] += TEXT_WIDTH_CM - sum(widths)
     return [round(w, 2) for w in widths]

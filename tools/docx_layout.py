@@ -349,6 +349,7 @@ def loop_table(
     _full_width_row(t, f"{{%tr for {item} in {collection} %}}")
     aligns = align or [None] * len(fields)
     for cell, names, alignment in zip(add_row(t), fields, aligns, strict=True):
+        cell.vertical_alignment = 1  # center: a short value sits mid-row, not at its top
         p = cell.paragraphs[0]
         if alignment is not None:
             p.alignment = alignment

@@ -150,7 +150,7 @@ def offered_names(model: type[FormModel]) -> tuple[set[str], dict[str, set[str]]
     return names, lists
 
 
-BLANK_ROWS = 6  # empty rows a blank form gives each list, to fill in by hand
+BLANK_ROWS = 4  # empty rows a blank form gives each list, to fill in by hand
 BLANK_DATE = "＿＿＿＿年＿＿月＿＿日"  # as on the signature lines
 BLANK_NUMBER = "＿" * 8  # the form's number, written on a line
 
