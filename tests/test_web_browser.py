@@ -183,3 +183,24 @@ def test_an_archive_check_shows_its_findings(page, server, files):
     with page.expect_download() as event:
         page.click("#download-xlsx")
     assert event.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_forms_page_downloads_workbooks_and_blank_forms(page, server, files):
+    from openpyxl import load_workbook
+
+    page.goto(server + "/forms")
+    row = page.locator("#form-case_consent")
+    with page.expect_download() as event:
+        row.locator("text=含示例").click()
+    workbook = files / event.value.suggested_filename
+    event.value.save_as(workbook)
+    sheet = load_workbook(workbook).active
+    assert sheet["A1"].value == "个案编号" and sheet["A2"].value == "GA-2024-017"
+    with page.expect_download() as event:
+        row.locator("text=空白打印表").click()
+    blank = files / event.value.suggested_filename
+    event.value.save_as(blank)
+    assert blank.suffix == ".docx"
+    text = "".join(c.text for t in Document(blank).tables for r in t.rows for c in r.cells)
+    text += "".join(p.text for p in Document(blank).paragraphs)
+    assert "接受个案服务同意书" in text and "李小明" not in text
