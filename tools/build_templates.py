@@ -163,8 +163,11 @@ def case_consent():  # type: ignore[no-untyped-def]
 
 def prose(document, tag: str) -> None:  # type: ignore[no-untyped-def]
     """A section's free text: one indented paragraph holding one tag. Not justified: a
-    justified line that ends in a line break of the value is stretched across the page."""
-    paragraph(document, tag, indent=True)
+    justified line that ends in a line break of the value is stretched across the page.
+    Left empty (a blank form), it prints two lines to write on."""
+    name = tag.strip("{} ")
+    line = "＿" * 40
+    paragraph(document, f'{{{{ {name} or "{line}\\n{line}" }}}}', indent=True)
 
 
 def group_plan():  # type: ignore[no-untyped-def]
