@@ -116,7 +116,7 @@ def render(
     if pdf:
         from .render.pdf_batch import add_pdfs
 
-        add_pdfs(report, overwrite=overwrite)
+        add_pdfs(report, overwrite=overwrite, jobs=jobs)
     return report
 
 

@@ -1,4 +1,4 @@
-"""PDF copies of generated documents, made by LibreOffice in one process per batch.
+"""PDF copies of generated documents, made by LibreOffice in a few processes per batch.
 
     from lvye_forms.render.pdf import convert_to_pdf
     for result in convert_to_pdf([Path("out/同意书.docx"), Path("out/点名表.xlsx")]):
@@ -7,8 +7,11 @@
 Starting LibreOffice costs a few seconds, converting a one-page form a fraction of one, so all
 documents of a call go to the same `soffice --convert-to pdf` process (split only when the
 command line would grow too long, or when two documents in different folders share a name and
-so would produce the same PDF name). Each run has its own temporary LibreOffice profile: it
-works while the user has LibreOffice open, and two runs never wait for each other.
+so would produce the same PDF name). A large batch is shared among one process per core
+(`jobs`), each with its own temporary LibreOffice profile, reused by that slot's next
+process so it starts warm: it works while the user has LibreOffice open, no two processes
+wait for each other, and a small batch still takes a single process (starting one costs more
+than converting a few pages).
 PDFs are produced in a temporary folder and moved next to their documents atomically; an
 existing different PDF is kept unless `overwrite`.
 """
@@ -22,8 +25,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -32,6 +37,7 @@ from ..i18n import t
 from .output import WriteStatus, write_atomic
 
 CHUNK_SIZE = 200  # documents per LibreOffice process
+MIN_PER_PROCESS = 10  # below this many documents each, another process does not pay off
 MAX_COMMAND_CHARS = 24_000  # Windows limits a command line to 32 767 characters
 # Default time limit of one LibreOffice process: its start (slow on a first start on Windows)
 # plus this much per document, about ten times what a one-page form takes on a slow machine.
@@ -183,6 +189,7 @@ def convert_to_pdf(
     overwrite: bool = False,
     soffice: str | None = None,
     timeout: float | None = None,
+    jobs: int | None = None,
 ) -> list[PdfResult]:
     """Write `<stem>.pdf` next to each document; one result per document, in order.
 
@@ -190,7 +197,7 @@ def convert_to_pdf(
     documents in different folders with the same name). A document LibreOffice cannot open is
     reported FAILED and the others go on. `timeout` (seconds for the whole call; default: each
     process gets 60 s + 5 s per document) stops LibreOffice and reports what it had not
-    converted as FAILED.
+    converted as FAILED. `jobs` LibreOffice processes run at once (None: one per core).
     An existing PDF with different content is KEPT unless `overwrite`; the same content is
     UNCHANGED. Raises LibreOfficeMissing when LibreOffice cannot be found or started.
     """
@@ -211,21 +218,50 @@ def convert_to_pdf(
         else:
             pending.append(path)
     deadline = None if timeout is None else time.monotonic() + timeout
+    slots = max(1, min(jobs or _cores(), -(-len(pending) // MIN_PER_PROCESS)))
+    size = max(1, min(CHUNK_SIZE, -(-len(pending) // slots)))
+    chunks = _chunks(pending, size)
     with tempfile.TemporaryDirectory(
         prefix="lvye-forms-pdf-", ignore_cleanup_errors=True
     ) as temporary:
         work = Path(temporary)
-        for number, chunk in enumerate(_chunks(pending)):
-            outdir = work / f"out{number}"
-            outdir.mkdir()
-            seconds = (
-                default_timeout(len(chunk)) if deadline is None else deadline - time.monotonic()
-            )
-            failure = _run(program, work / "profile", outdir, chunk, seconds)
-            for path in chunk:
-                produced = outdir / path.with_suffix(".pdf").name
-                results[path] = _place(path, produced, failure, overwrite)
+        free = list(range(slots))  # profile directories not in use
+        lock = threading.Lock()
+
+        def convert(number: int) -> None:
+            chunk = chunks[number]
+            with lock:
+                slot = free.pop()
+            try:
+                outdir = work / f"out{number}"
+                outdir.mkdir()
+                seconds = (
+                    default_timeout(len(chunk))
+                    if deadline is None
+                    else deadline - time.monotonic()
+                )
+                failure = _run(program, work / f"profile{slot}", outdir, chunk, seconds)
+                for path in chunk:
+                    produced = outdir / path.with_suffix(".pdf").name
+                    results[path] = _place(path, produced, failure, overwrite)
+            finally:
+                with lock:
+                    free.append(slot)
+
+        if slots == 1:
+            for number in range(len(chunks)):
+                convert(number)
+        else:
+            with ThreadPoolExecutor(slots) as pool:
+                list(pool.map(convert, range(len(chunks))))  # re-raises LibreOfficeMissing
     return [results[path] for path in paths]
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def _stem_key(path: Path) -> str:
@@ -234,16 +270,16 @@ def _stem_key(path: Path) -> str:
     return unicodedata.normalize("NFC", path.with_suffix(".pdf").name).casefold()
 
 
-def _chunks(paths: list[Path]) -> list[list[Path]]:
-    """Batches for one process each: first fit, so that no two documents of a batch would
-    make the same PDF name and no command line grows too long."""
+def _chunks(paths: list[Path], limit: int = CHUNK_SIZE) -> list[list[Path]]:
+    """Batches of at most `limit` for one process each: first fit, so that no two documents of
+    a batch would make the same PDF name and no command line grows too long."""
     chunks: list[tuple[list[Path], set[str], list[int]]] = []
     for path in paths:
         key, length = _stem_key(path), len(str(path)) + 3
         for members, keys, size in chunks:
             if (
                 key not in keys
-                and len(members) < CHUNK_SIZE
+                and len(members) < min(limit, CHUNK_SIZE)
                 and size[0] + length <= MAX_COMMAND_CHARS
             ):
                 break
