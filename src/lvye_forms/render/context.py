@@ -66,8 +66,11 @@ def _row_context(record: BaseModel) -> dict[str, Any]:
         if isinstance(value, list) and not value and _is_part_list(info.annotation):
             context[name] = []
             continue
+        kind = field_spec(name, info).kind
         context[name] = display(value)
-        if isinstance(value, bool) or field_spec(name, info).kind == "yesno":
+        if kind == "hours" and isinstance(value, Decimal):  # 24 小时, 1.5 小时 — not 24.00
+            context[name] = f"{value.normalize():f}"
+        if isinstance(value, bool) or kind == "yesno":
             context[f"{name}_box"] = CHECKED if value else UNCHECKED
             context[f"{name}_boxes"] = yes_no_boxes(value)
     return context
