@@ -512,8 +512,8 @@ class CaregiverLog(FormModel):
                 },
                 {
                     "date": "2024-06-14",
-                    "application_id": "JJ-2024-0117",
-                    "elder_name": "陈国华",
+                    "application_id": "JJ-2023-0088",
+                    "elder_name": "黄桂英",
                     "services": "康复按摩、助浴",
                     "hours": "1.5",
                 },
