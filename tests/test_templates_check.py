@@ -154,3 +154,18 @@ def test_templates_setting_and_option(own_templates, tmp_path, monkeypatch):
     out = tmp_path / "blank.docx"
     assert run("blank", "exit_interview", "-o", out, "--templates", own_templates).exit_code == 0
     assert Document(io.BytesIO(out.read_bytes())).paragraphs[1].text == "离开服务面谈记录"
+
+
+def test_render_with_a_misspelled_agency_template_says_so(own_templates, tmp_path):
+    edited(
+        own_templates / "exit_interview.docx",
+        own_templates / "exit_interview.docx",
+        "{{ feedback }}",
+        "{{ feedbak }}",
+    )
+    out = tmp_path / "blank.docx"
+    result = CliRunner().invoke(
+        main, ["blank", "exit_interview", "-o", str(out), "--templates", str(own_templates)]
+    )
+    assert result.exit_code == 0
+    assert "{{ feedbak }}" in result.output and "exit_interview.docx" in result.output

@@ -37,8 +37,24 @@ def templates_option(function: F) -> F:
 
 
 def apply_templates(folder: Path | None) -> None:
-    if folder is not None:
-        use_templates(folder)
+    """Use the agency's templates in `folder`; a tag in them that its form does not offer
+    is named on stderr first, since it would print blank in every document."""
+    if folder is None:
+        return
+    from .templates_check import check_templates
+
+    use_templates(folder)
+    for result in check_templates(folder).results:
+        for finding in result.errors:
+            where = f"{finding.where}：" if finding.where else ""
+            click.secho(
+                t(
+                    f"模板 {display_path(result.path)} {where}{finding.tag} {finding.reason}",
+                    f"Template {display_path(result.path)} {where}{finding.tag} {finding.reason}",
+                ),
+                fg="yellow",
+                err=True,
+            )
 
 
 def _form(form_id: str) -> None:
