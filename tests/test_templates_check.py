@@ -169,3 +169,29 @@ def test_render_with_a_misspelled_agency_template_says_so(own_templates, tmp_pat
     )
     assert result.exit_code == 0
     assert "{{ feedbak }}" in result.output and "exit_interview.docx" in result.output
+
+
+def _builder():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_templates.py"
+    module_spec = importlib.util.spec_from_file_location("build_templates_under_test", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def test_the_builder_scaffolds_but_never_replaces_a_template_without_force(tmp_path, capsys):
+    builder = _builder()
+    builder.FORMS_DIR = tmp_path
+    edited_by_agency = tmp_path / "case_plan.docx"
+    edited_by_agency.write_bytes(b"the agency's own layout")
+    builder.main(["case_plan", "exit_interview"])
+    out = capsys.readouterr().out
+    assert edited_by_agency.read_bytes() == b"the agency's own layout"
+    assert "kept 1" in out and "case_plan" in out and "--force" in out
+    assert (tmp_path / "exit_interview.docx").is_file()  # a missing template is scaffolded
+    builder.main(["case_plan", "--force"])
+    assert edited_by_agency.read_bytes() != b"the agency's own layout"
+    assert not check_template(edited_by_agency).findings

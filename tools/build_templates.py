@@ -161,13 +161,13 @@ def case_consent():  # type: ignore[no-untyped-def]
 # ── Group plan ─────────────────────────────────────────────────────────────────────────────
 
 
-def prose(document, tag: str) -> None:  # type: ignore[no-untyped-def]
+def prose(document, tag: str):  # type: ignore[no-untyped-def]
     """A section's free text: one indented paragraph holding one tag. Not justified: a
     justified line that ends in a line break of the value is stretched across the page.
     Left empty (a blank form), it prints two lines to write on."""
     name = tag.strip("{} ")
     line = "＿" * 40
-    paragraph(document, f'{{{{ {name} or "{line}\\n{line}" }}}}', indent=True)
+    return paragraph(document, f'{{{{ {name} or "{line}\\n{line}" }}}}', indent=True)
 
 
 def group_plan():  # type: ignore[no-untyped-def]
@@ -227,7 +227,9 @@ def group_plan():  # type: ignore[no-untyped-def]
     write(cells[0].merge(cells[2]), "合计", label=True)
     write(cells[3], "{{ budget_total }}", bold=True, align=RIGHT)
     heading(document, "十、评估方法")
-    prose(document, "{{ evaluation }}")
+    prose(
+        document, "{{ evaluation }}"
+    ).paragraph_format.keep_with_next = True  # with the signatures
     p = signature_line(
         document, ("负责社工", "{{ plan_date }}"), ("督导审批", ""), date_at_cm=SIGN_DATE_AT
     )[0]
