@@ -20,8 +20,8 @@ from pydantic import ValidationError
 from .errors import Code, Problem, message
 from .i18n import t
 from .ingest.errorcopy import write_error_copy
-from .ingest.records import FormReader, translate
-from .ingest.tables import Table, UnreadableFile, read_tables, workbook_form_id
+from .ingest.records import Candidate, FormReader, Outcome, translate
+from .ingest.tables import SourceRow, Table, UnreadableFile, read_tables, workbook_form_id
 from .model import FormModel
 from .paths import display_path
 from .privacy import mask_text
@@ -144,7 +144,7 @@ class RenderRun:
         reports = []
         for model in models:
             report = FileReport(input=path, form_id=model.form_id)
-            reader = FormReader(
+            reader = _LazyReader(
                 model,
                 display_path(path.name),
                 today=self.today,
@@ -154,7 +154,9 @@ class RenderRun:
             report.problems.extend(file_problems)
             report.rows = len(outcomes)
             self.events.rows_found(len(outcomes))
-            for outcome in outcomes:
+            for index, pending in enumerate(outcomes):
+                outcomes[index] = _SETTLED  # only rows in flight keep their record alive
+                outcome = reader.settle(pending)
                 if outcome.record is None:
                     self._writer.later(_failed(report, outcome.problems, self.events))
                     continue
@@ -279,6 +281,21 @@ class RenderRun:
         embedded_agency = item.get("agency") if isinstance(item, dict) else None
         agency = self.agency or (embedded_agency if isinstance(embedded_agency, str) else None)
         self._write_document(record, agency or DEFAULT_AGENCY, report)
+
+
+class _LazyReader(FormReader):
+    """A FormReader whose rows are validated as the run comes to them rather than all at
+    once, so a batch of any size holds only the records still being written. Everything else
+    (file problems, duplicate keys, list rows, the order) is the reader's own."""
+
+    def validate(self, candidate: Candidate) -> Outcome:
+        return Outcome(candidate, None, [])  # a placeholder: `settle` validates it
+
+    def settle(self, pending: Outcome) -> Outcome:
+        return FormReader.validate(self, pending.candidate)
+
+
+_SETTLED = Outcome(Candidate(main=SourceRow(sheet="", row=0, values={})), None, [])
 
 
 def _failed(report: FileReport, problems: list[Problem], events: RenderEvents) -> Any:

@@ -63,7 +63,7 @@ class UnreadableFile(Exception):
         self.value = value
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the input: kept small
 class SourceRow:
     sheet: str
     row: int  # as Excel numbers it
@@ -386,11 +386,18 @@ def scan_xlsx(stream: IO[bytes]) -> list[SheetScan]:
 
 
 def tables_from_scans(scans: list[SheetScan]) -> dict[str, Table]:
+    """The tables of the scanned sheets. Each scan's rows are handed over as the table takes
+    them (the scan is left without rows), so a large sheet is never held twice."""
     budget = _Budget()
     return {
-        scan.title: _table_from_rows(scan.title, sorted(scan.rows.items()), budget)
+        scan.title: _table_from_rows(scan.title, _handed_over(scan.rows), budget)
         for scan in scans
     }
+
+
+def _handed_over(rows: dict[int, dict[int, Any]]) -> Iterator[tuple[int, dict[int, Any]]]:
+    for number in sorted(rows):
+        yield number, rows.pop(number)
 
 
 def _open_input(path: Path) -> IO[bytes]:
