@@ -78,7 +78,7 @@ class RenderRun:
         self.report = RenderReport(outdir=outdir)
         self._writer = Writer(overwrite=overwrite)
         # Every path written in this run, so two rows never share a file name.
-        self._taken: set[Path] = set()
+        self._taken: set[str] = set()
 
     def run(self, paths: Iterable[Path]) -> RenderReport:
         _remove_leftovers(self.outdir)
@@ -309,9 +309,10 @@ def _failed(report: FileReport, problems: list[Problem], events: RenderEvents) -
     return step
 
 
-def _key(path: Path) -> Path:
-    # Names that differ only in case are one file on Windows and macOS.
-    return Path(str(path.absolute()).casefold())
+def _key(path: Path) -> str:
+    # Names that differ only in case are one file on Windows and macOS. A string, not a
+    # Path: a run keeps one per document.
+    return str(path.absolute()).casefold()
 
 
 def _os_reason(exc: OSError) -> str:

@@ -23,6 +23,7 @@ import stat
 import tempfile
 import time
 import unicodedata
+from collections.abc import Collection
 from enum import Enum
 from pathlib import Path
 
@@ -355,16 +356,16 @@ def remove_leftovers(folder: Path) -> list[Path]:
     return removed
 
 
-def free_path(path: Path, *, avoid: set[Path] | None = None) -> Path:
+def free_path(path: Path, *, avoid: Collection[object] | None = None) -> Path:
     """`path`, or `name(2).ext`, `name(3).ext`… — the first that is not taken: not on disk,
     and not in `avoid` (paths, resolved or as absolute paths in casefold — names a run has
     given out but perhaps not yet written)."""
-    avoid = avoid or set()
+    avoid = avoid or ()
     candidate, n = path, 2
     while (
         candidate.exists()
         or candidate.resolve() in avoid
-        or Path(str(candidate.absolute()).casefold()) in avoid
+        or str(candidate.absolute()).casefold() in avoid
     ):
         candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
         n += 1
