@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -44,6 +45,9 @@ PROGRAM_TEXT = [
 ]
 ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:T| \d{2}:\d{2})")
 CJK_FONT = re.compile(r"CJK|Song|Hei|Kai|Ming|SimSun|WenQuanYi|Droid Sans Fallback", re.I)
+# A line of the tabular forms' 10.5 pt text is 13.6 pt high in pdftotext's boxes at 100 %.
+FULL_SIZE_LINE = 13.6
+WORD_BOX = re.compile(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"')
 A4 = re.compile(r"Page size:\s+(595(?:\.\d+)? x 841(?:\.\d+)?|841(?:\.\d+)? x 595(?:\.\d+)?) pts")
 
 
@@ -95,6 +99,13 @@ def test_example_prints_on_a4_with_chinese_font_and_expected_pages(printed, form
     assert low <= pages <= high, f"{form_id}: {pages} pages, expected {expected}"
     fonts = _run("pdffonts", pdf)
     assert CJK_FONT.search(fonts), f"{form_id}: no Chinese font embedded\n{fonts}"
+    if kind == "xlsx":
+        # Printed at 90 % or more: the body text is not shrunk to fit the page.
+        boxes = [
+            float(b) - float(a) for a, b in WORD_BOX.findall(_run("pdftotext", "-bbox", pdf, "-"))
+        ]
+        scale = statistics.median(boxes) / FULL_SIZE_LINE
+        assert scale >= 0.9, f"{form_id}: printed at {scale:.0%}"
 
 
 @pytest.mark.parametrize("form_id", [m.form_id for m in FORMS])

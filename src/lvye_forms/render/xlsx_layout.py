@@ -18,11 +18,13 @@ from typing import Any
 # Width units across the printable part of A4 (0.5 in side margins) at 100 %.
 PORTRAIT_UNITS = 74.0
 LANDSCAPE_UNITS = 108.0
-# Heights in points LibreOffice fills with rows on one page at 100 % (measured: with the
-# margins set in xlsx._page_setup a row ending at 767 pt still prints on a portrait page,
-# one ending at 771 pt does not; 511 and 517 pt landscape), less 2 pt to spare.
-PORTRAIT_POINTS = 765.0
-LANDSCAPE_POINTS = 509.0
+# Heights in points LibreOffice fills with rows on one page at 100 %, measured with the
+# margins set in xlsx._page_setup: the forms' own rows (borders, merged signature lines)
+# print at 100 % up to 752 pt on a portrait page and are shrunk to 98 % from 758 pt (bare
+# rows go to 767 pt; landscape 511 pt). LibreOffice shrinks a sheet a little rather than
+# start a page for its last rows, so an estimate a little high costs 2 %, not a page.
+PORTRAIT_POINTS = 754.0
+LANDSCAPE_POINTS = 498.0
 MIN_SCALE = 0.9
 
 LINE_POINTS = 15.0  # one line of 10.5 pt text
