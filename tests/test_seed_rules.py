@@ -329,6 +329,8 @@ def test_trainee_attachments_and_exit_notice(tmp_path):
     assert status(report, "CK-2024-012", "《残疾人康复就业服务中心学员评估表》（附件）") == "invalid"
     assert status(report, "CK-2024-012", "《终止服务通知》（通知期）", "trainee") == "invalid"
     assert status(report, "CK-2024-012", "《个案会议记录》（不再符合资格）", "trainee") == "missing"
+    # The trainee's exit papers are not a case owing a consent and a plan.
+    assert not [f for f in report.to_dict()["findings"] if f["subject_type"] == "case"]
 
 
 # --- people and quality -------------------------------------------------------------------

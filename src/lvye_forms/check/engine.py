@@ -651,7 +651,20 @@ def group_subjects(documents: list[ArchiveDocument]) -> dict[tuple[str, str], Su
             # A report covers its month, half-year or quarter, which may begin before the
             # report's own date: the subject's obligations begin with that period.
             subjects[key].related_dates.append(period)
+    # A trainee leaves through the case forms (notice, conference, interview) with the trainee
+    # number as the case number (000 第三章 四(五)); those papers are the trainee's exit file,
+    # read by the trainee's rules through linked(…), not a case owing consent and a plan.
+    trainees = {subject_id for kind, subject_id in subjects if kind == "trainee"}
+    for key in [k for k in subjects if k[0] == "case" and k[1] in trainees]:
+        if all(d.form_id in TRAINEE_EXIT_FORMS for d in subjects[key].documents):
+            del subjects[key]
     return subjects
+
+
+# The case forms a trainee's exit is recorded on (see group_subjects).
+TRAINEE_EXIT_FORMS = frozenset(
+    {"termination_notice", "case_conference", "exit_interview", "exit_application", "case_referral"}
+)
 
 
 @dataclass
