@@ -75,7 +75,9 @@ def test_eldercare_agreement_has_numbered_clauses_with_the_values():
     )
     assert "每月补助金额为600.00元" in text
     assert "本协议期限自2024年6月10日起至2025年6月9日止" in text
-    assert "补助以外由乙方自付的费用：＿＿＿＿＿＿" in text  # not given: a line to fill in
+    assert "补助以外由乙方自付的费用：无。" in text
+    unknown = "\n".join(paragraphs_of("eldercare_agreement", self_pay=None))
+    assert "补助以外由乙方自付的费用：＿＿＿＿＿＿" in unknown  # not given: a line to fill in
     document = open_docx(api.render_record(record_of("eldercare_agreement")))
     assert right_of(document, "丙方（护工）") == "罗秀兰"
 

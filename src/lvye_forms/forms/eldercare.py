@@ -428,6 +428,7 @@ class EldercareAgreement(FormModel):
             "hours_per_month": "24",
             "service_schedule": "每周一、三、五上午9:00-11:00",
             "monthly_subsidy": "600",
+            "self_pay": "无",
             "start_date": "2024-06-10",
             "end_date": "2025-06-09",
             "approval_date": "2024-06-03",
