@@ -151,6 +151,12 @@ def _facts(out: _Sheet, facts: list[tuple[str, str]]) -> None:
     where the table is wide enough; a value too long for half a line gets the whole line."""
     if not facts:
         return
+    if out.count < 2:  # a one-column table has no room for a grid: one bordered line each
+        for label, value in facts:
+            text = f"{label}：{value}"
+            out.next_row(lay.height_for([(text, out.widths[0])], lay.DATA_ROW_POINTS))
+            out.put(1, 1, text)
+        return
     label_width = max(lay.text_width(label) for label, _ in facts)
     pairs = 2 if out.count >= 4 else 1
     segments = lay.fact_segments(out.widths, pairs, label_width)
@@ -206,6 +212,9 @@ def _table_row(
 def _notes(out: _Sheet, notes: list[tuple[str, str]]) -> None:
     """Long remarks under the table: a grey label cell and the text across the rest."""
     if not notes:
+        return
+    if out.count < 2:
+        _facts(out, notes)
         return
     label_width = max(lay.text_width(label) for label, _ in notes)
     label_cells, text_cells = lay.fact_segments(out.widths, 1, label_width)

@@ -226,12 +226,18 @@ def fact_segments(widths: list[float], pairs: int, label_width: float) -> list[t
         halves = [(1, count)]
     segments: list[tuple[int, int]] = []
     for first, last in halves:
-        # The fewest columns that hold the longest label on one line; a label never wraps
-        # while the value still has a column.
-        take = last - first
-        for j in range(1, last - first + 1):
-            if sum(widths[first - 1 : first - 1 + j]) >= label_width - 0.5:
-                take = j
-                break
+        # The fewest columns that hold the longest label on one line, as long as the value
+        # keeps a third of the line; else the label wraps (its row grows) and the value keeps
+        # its room.
+        half = sum(widths[first - 1 : last])
+        fitting = [
+            j
+            for j in range(1, last - first + 1)
+            if half - sum(widths[first - 1 : first - 1 + j]) >= min(10.0, half / 3)
+        ] or [1]
+        take = next(
+            (j for j in fitting if sum(widths[first - 1 : first - 1 + j]) >= label_width - 0.5),
+            fitting[-1],
+        )
         segments += [(first, first + take - 1), (first + take, last)]
     return segments
