@@ -126,7 +126,9 @@ def check_template(path: Path, form_id: str | None = None) -> TemplateResult:
             for match in _TAG.finditer(text):
                 tag = match.group(0)
                 if match.group(1) is not None:
-                    source: str | None = "{{" + match.group(1) + "}}"
+                    # docxtpl's {{r x }} (rich text) and {{p x }} name the value after the letter.
+                    expression = re.sub(r"^\s*[rp]\s+", " ", match.group(1))
+                    source: str | None = "{{" + expression + "}}"
                 else:
                     source = _statement_source(match.group(2).strip())
                 if source is None:
