@@ -139,6 +139,7 @@ def own_templates(tmp_path):
 
 
 def test_render_uses_the_agencys_template_and_falls_back_to_the_shipped_one(own_templates):
+    rendering.render_record(record_of("exit_interview"))  # the shipped one, read once
     registry.use_templates(own_templates)
     own = open_docx(rendering.render_record(record_of("exit_interview")))
     assert own.paragraphs[1].text == "离开服务面谈记录"

@@ -105,6 +105,12 @@ def use_templates(folder: Path | None) -> None:
     the shipped one for the others). None: back to the LVYE_FORMS_TEMPLATES setting."""
     global _agency_templates
     _agency_templates = folder
+    # Templates this process already read were read from the old folder: read them again.
+    from .render import document
+
+    prepared = getattr(document, "_prepared", None)
+    if prepared is not None and hasattr(prepared, "cache_clear"):
+        prepared.cache_clear()
 
 
 def agency_templates() -> Path | None:
