@@ -842,12 +842,28 @@ def _field_rows(t, fields, label_cm: float) -> None:  # type: ignore[no-untyped-
             continue
         flush()
         long = column.kind == "longtext"
-        cell = wide_row(
-            t, label(column), _value_tag(column), min_height_cm=LONG_TEXT_CM if long else 0
-        )
+        tag, size = _wide_choice(column, TEXT_WIDTH_CM - label_cm)
+        cell = wide_row(t, label(column), tag, min_height_cm=LONG_TEXT_CM if long else 0)
+        for r in cell.paragraphs[0].runs if size else ():
+            r.font.size = size
         if long:
             top(cell)
     flush()
+
+
+def _wide_choice(column, width_cm: float):  # type: ignore[no-untyped-def]
+    """(tag, font size or None) of a field across the row. Tick boxes that do not fit on one
+    line would break inside an option (☐ 愿意被 / 转介): long options go one to a line
+    (`_list`), short ones a size smaller when that fits them on one line."""
+    tag = _value_tag(column)
+    if not tag.endswith("_boxes }}") or column.kind == "yesno":
+        return tag, None
+    needed = fit_cm(_boxes_text(column))
+    if needed <= width_cm:
+        return tag, None
+    if max(len(o) for o in column.choices) < 8 and needed * 9 / 10.5 <= width_cm:
+        return tag, Pt(9)
+    return f"{{{{ {column.name}_list }}}}", None
 
 
 def _part_table(document, model, part):  # type: ignore[no-untyped-def]

@@ -1,7 +1,8 @@
 """The values a template sees: every field already formatted as it is written on paper.
 
 Templates stay free of logic: ``{{ client_name }}`` is the name, ``{{ intake_date }}`` reads
-2024年3月4日, a choice field also offers ``<name>_boxes`` (☑ 自行申请　☐ …) and a yes/no
+2024年3月4日, a choice field also offers ``<name>_boxes`` (☑ 自行申请　☐ …) and
+``<name>_list`` (the same boxes one to a line, for long options), and a yes/no
 field ``<name>_box`` (☑ or ☐) and ``<name>_boxes`` (☑ 是　☐ 否). Forms add computed values
 through ``template_extras``.
 
@@ -51,6 +52,11 @@ def boxes(options: list[str], chosen: set[str]) -> str:
     return GAP.join(f"{CHECKED if o in chosen else UNCHECKED}{NBSP}{o}" for o in options)
 
 
+def box_list(options: list[str], chosen: set[str]) -> str:
+    """The boxes one to a line: long options that would break in the middle on one line."""
+    return boxes(options, chosen).replace(GAP, "\n")
+
+
 def yes_no_boxes(value: bool | None) -> str:
     """☑ 是　☐ 否; nothing ticked when the answer is not given."""
     return boxes([YES, NO], set() if value is None else {YES if value else NO})
@@ -90,6 +96,7 @@ def template_context(record: Any, agency: str) -> dict[str, Any]:
             value = getattr(record, column.name)
             chosen = {display(v) for v in value} if isinstance(value, list) else {display(value)}
             context[f"{column.name}_boxes"] = boxes(list(column.choices), chosen)
+            context[f"{column.name}_list"] = box_list(list(column.choices), chosen)
     context.update(record.template_extras())
     context.update(_form_names(type(record), agency))
     return context
@@ -122,7 +129,7 @@ def _names_of(column: FieldSpec) -> set[str]:
     """The names one field offers: its value, and its tick boxes."""
     names = {column.name}
     if column.kind in ("choice", "choices"):
-        names.add(f"{column.name}_boxes")
+        names |= {f"{column.name}_boxes", f"{column.name}_list"}
     if column.kind == "yesno":
         names |= {f"{column.name}_box", f"{column.name}_boxes"}
     return names
@@ -164,6 +171,7 @@ def _blank_values(columns: tuple[FieldSpec, ...]) -> dict[str, str]:
         values[column.name] = ""
         if column.kind in ("choice", "choices"):
             values[f"{column.name}_boxes"] = boxes(list(column.choices), set())
+            values[f"{column.name}_list"] = box_list(list(column.choices), set())
         if column.kind == "yesno":
             values[f"{column.name}_box"] = UNCHECKED
             values[f"{column.name}_boxes"] = yes_no_boxes(None)
