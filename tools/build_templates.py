@@ -197,7 +197,7 @@ def group_plan():  # type: ignore[no-untyped-def]
     heading(document, "五、具体活动计划")
     loop_table(
         document,
-        [1.1, 2.8, 2.2, 2.6, 3.3, 2.2, 2.8],
+        [1.2, 3.1, 2.1, 2.5, 3.4, 2.0, 2.7],
         ["节次", "日期时间", "地点", "目标", "内容", "所需物资", "可能问题"],
         "s",
         "sessions",
