@@ -196,3 +196,20 @@ def test_the_builder_scaffolds_but_never_replaces_a_template_without_force(tmp_p
     builder.main(["case_plan", "--force"])
     assert edited_by_agency.read_bytes() != b"the agency's own layout"
     assert not check_template(edited_by_agency).findings
+
+
+def test_a_template_that_cannot_be_opened_is_named_and_stops_rendering(tmp_path):
+    folder = tmp_path / "own"
+    folder.mkdir()
+    (folder / "case_plan.docx").write_bytes(b"not a document")
+    (folder / "~$case_plan.docx").write_bytes(b"Word's lock file")  # ignored
+    report = check_templates(folder)
+    [result] = report.results
+    [error] = result.errors
+    assert result.unusable and "不是有效的 Word 文档" in error.reason
+    try:
+        result_ = run("blank", "case_plan", "-o", tmp_path / "x.docx", "--templates", folder)
+    finally:
+        registry.use_templates(None)
+    assert result_.exit_code == 2 and "case_plan.docx" in result_.output
+    assert "Traceback" not in result_.output and not (tmp_path / "x.docx").exists()

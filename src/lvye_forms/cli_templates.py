@@ -44,7 +44,19 @@ def apply_templates(folder: Path | None) -> None:
     from .templates_check import check_templates
 
     use_templates(folder)
-    for result in check_templates(folder).results:
+    results = check_templates(folder).results
+    broken = [r for r in results if r.unusable]
+    if broken:
+        names = "、".join(display_path(r.path) for r in broken)
+        raise click.UsageError(
+            t(
+                f"机构模板无法打开：{names}。请修正，或把它移出 {display_path(folder)}"
+                f"（运行 lvye-forms template check {display_path(folder)} 查看原因）",
+                f"Cannot open the agency template(s) {names}: fix them or move them out of "
+                f"{display_path(folder)} (lvye-forms template check tells why)",
+            )
+        )
+    for result in results:
         for finding in result.errors:
             where = f"{finding.where}：" if finding.where else ""
             click.secho(

@@ -23,6 +23,7 @@ class TemplateFinding:
     tag: str
     reason: str
     suggestion: str | None = None
+    unusable: bool = False  # the file cannot be opened at all: rendering with it must stop
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,15 +42,26 @@ class TemplateResult:
     findings: list[TemplateFinding] = field(default_factory=list)
 
     def add(
-        self, severity: Severity, where: str, tag: str, reason: str, suggestion: str | None = None
+        self,
+        severity: Severity,
+        where: str,
+        tag: str,
+        reason: str,
+        suggestion: str | None = None,
+        *,
+        unusable: bool = False,
     ) -> None:
-        finding = TemplateFinding(severity, where, tag, reason, suggestion)
+        finding = TemplateFinding(severity, where, tag, reason, suggestion, unusable)
         if finding not in self.findings:  # a tag repeated in one place is one problem
             self.findings.append(finding)
 
     @property
     def errors(self) -> list[TemplateFinding]:
         return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def unusable(self) -> bool:
+        return any(f.unusable for f in self.findings)
 
     @property
     def warnings(self) -> list[TemplateFinding]:

@@ -115,8 +115,22 @@ def check_template(path: Path, form_id: str | None = None) -> TemplateResult:
         return result
     try:
         parts = _read_parts(path)
-    except (zipfile.BadZipFile, ET.ParseError, OSError) as exc:
-        result.add("error", "", "", f"无法作为 Word 文档（.docx）打开：{exc}")
+    except zipfile.BadZipFile:
+        result.add(
+            "error",
+            "",
+            "",
+            "不是有效的 Word 文档（.docx）：可能已损坏，或是改了后缀名的 .doc",
+            unusable=True,
+        )
+        return result
+    except (ET.ParseError, KeyError):
+        result.add(
+            "error", "", "", "文档内容已损坏，无法读取；请用 Word 打开后另存为 .docx", unusable=True
+        )
+        return result
+    except OSError as exc:
+        result.add("error", "", "", f"无法读取此文件：{exc.strerror or exc}", unusable=True)
         return result
     names, lists = offered_names(model)
     loops: dict[str, set[str]] = {}  # loop variable → names one row offers
