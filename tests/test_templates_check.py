@@ -213,3 +213,16 @@ def test_a_template_that_cannot_be_opened_is_named_and_stops_rendering(tmp_path)
         registry.use_templates(None)
     assert result_.exit_code == 2 and "case_plan.docx" in result_.output
     assert "Traceback" not in result_.output and not (tmp_path / "x.docx").exists()
+
+
+@pytest.mark.parametrize("broken", ["{{ feedback }", "{{ feed back }}"])
+def test_a_tag_that_would_stop_rendering_is_named(tmp_path, broken):
+    template = edited(
+        registry.shipped_template("exit_interview"),
+        tmp_path / "exit_interview.docx",
+        "{{ feedback }}",
+        broken,
+    )
+    result = check_template(template)
+    [error] = result.errors
+    assert result.unusable and "无法生成" in error.reason and "对服务的意见" in error.where

@@ -50,9 +50,9 @@ def apply_templates(folder: Path | None) -> None:
         names = "、".join(display_path(r.path) for r in broken)
         raise click.UsageError(
             t(
-                f"机构模板无法打开：{names}。请修正，或把它移出 {display_path(folder)}"
+                f"机构模板无法使用：{names}。请修正，或把它移出 {display_path(folder)}"
                 f"（运行 lvye-forms template check {display_path(folder)} 查看原因）",
-                f"Cannot open the agency template(s) {names}: fix them or move them out of "
+                f"Cannot use the agency template(s) {names}: fix them or move them out of "
                 f"{display_path(folder)} (lvye-forms template check tells why)",
             )
         )

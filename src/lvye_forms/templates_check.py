@@ -137,6 +137,15 @@ def check_template(path: Path, form_id: str | None = None) -> TemplateResult:
     used: set[str] = set()
     for part, root in parts:
         for where, text in _places(root, part):
+            rest = _TAG.sub("", text)
+            if any(mark in rest for mark in ("{{", "}}", "{%", "%}")):
+                result.add(
+                    "error",
+                    where,
+                    rest.strip()[:40],
+                    "标签不完整：{{ 与 }}、{% 与 %} 须成对，文档无法生成",
+                    unusable=True,
+                )
             for match in _TAG.finditer(text):
                 tag = match.group(0)
                 if match.group(1) is not None:
@@ -149,8 +158,14 @@ def check_template(path: Path, form_id: str | None = None) -> TemplateResult:
                     continue
                 try:
                     read, attributes, targets = _names_used(source)
-                except TemplateSyntaxError as exc:
-                    result.add("error", where, tag, f"标签写法有误，无法读取：{exc.message}")
+                except TemplateSyntaxError:
+                    result.add(
+                        "error",
+                        where,
+                        tag,
+                        "标签写法有误（{{ }} 之间应是一个字段名，如 {{ client_name }}），文档无法生成",
+                        unusable=True,
+                    )
                     continue
                 for target in targets:
                     collection = next((n for n in read if n in lists), None)
