@@ -226,3 +226,14 @@ def test_a_tag_that_would_stop_rendering_is_named(tmp_path, broken):
     result = check_template(template)
     [error] = result.errors
     assert result.unusable and "无法生成" in error.reason and "对服务的意见" in error.where
+
+
+def test_a_loop_left_open_is_found(tmp_path):
+    template = edited(
+        registry.shipped_template("case_plan"),
+        tmp_path / "case_plan.docx",
+        "{%tr endfor %}",
+        "",
+    )
+    result = check_template(template)
+    assert result.unusable and any("endfor" in e.reason for e in result.errors)

@@ -135,6 +135,7 @@ def check_template(path: Path, form_id: str | None = None) -> TemplateResult:
     names, lists = offered_names(model)
     loops: dict[str, set[str]] = {}  # loop variable → names one row offers
     used: set[str] = set()
+    blocks: list[str] = []  # every {% %} statement in order, to check that blocks close
     for part, root in parts:
         for where, text in _places(root, part):
             rest = _TAG.sub("", text)
@@ -154,6 +155,11 @@ def check_template(path: Path, form_id: str | None = None) -> TemplateResult:
                     source: str | None = "{{" + expression + "}}"
                 else:
                     source = _statement_source(match.group(2).strip())
+                if match.group(2) is not None:
+                    words = match.group(2).split()
+                    if words and words[0] in ("tr", "p", "tc", "r"):
+                        words = words[1:]
+                    blocks.append("{% " + " ".join(words) + " %}")
                 if source is None:
                     continue
                 try:
@@ -185,6 +191,16 @@ def check_template(path: Path, form_id: str | None = None) -> TemplateResult:
                             _suggest(attribute, loops[loop]),
                         )
                     used.add(attribute)
+    try:
+        Environment().parse("".join(blocks))
+    except TemplateSyntaxError:
+        result.add(
+            "error",
+            "",
+            "",
+            "{% for %} 与 {% endfor %}、{% if %} 与 {% endif %} 须成对，文档无法生成",
+            unusable=True,
+        )
     form = spec(form_id)
     printed = used | {re.sub(r"_(boxes|box|list)$", "", n) for n in used}
     for column in form.columns:
