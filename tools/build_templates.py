@@ -722,7 +722,7 @@ def generic(form_id: str):  # type: ignore[no-untyped-def]
         _field_rows(last, [columns[n] for n in names], label_cm)
     signers = list(getattr(model, "signatures", ())) or ["负责社工"]
     if last is not None and not (last.rows and "endfor" in last.rows[-1].cells[0].text):
-        keep_with_signatures(last)
+        keep_with_signatures(last, rows=min(2, len(last.rows)))  # never a lone date row
     closing = _closing_text(document, model)
     if closing is not None:
         last = closing
