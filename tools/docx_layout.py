@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -300,6 +300,12 @@ def band_row(t: Table, text: str, fill: str = BAND_FILL) -> _Cell:
     merged._tc.get_or_add_tcPr().find(qn("w:shd")).set(qn("w:fill"), fill)
     keep_row(t.rows[-1])
     return merged
+
+
+def top(cell):  # type: ignore[no-untyped-def]
+    """Text starts at the top of a tall box, as on a paper form."""
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    return cell
 
 
 def keep_row(row) -> None:  # type: ignore[no-untyped-def]
