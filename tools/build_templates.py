@@ -107,7 +107,7 @@ def case_consent():  # type: ignore[no-untyped-def]
     band_row(t, "服务对象资料")
     label_row(t, ("服务对象姓名", "{{ client_name }}"), ("性别", "{{ client_sex_boxes }}"))
     label_row(t, ("出生日期", "{{ client_birth_date }}"), ("身份证号", "{{ client_id_number }}"))
-    label_row(t, ("联系电话", "{{ client_phone }}"), ("缺乏行为能力", "{{ lacks_capacity }}"))
+    label_row(t, ("联系电话", "{{ client_phone }}"), ("缺乏行为能力", "{{ lacks_capacity_boxes }}"))
     wide_row(t, "住址", "{{ client_address }}")
     wide_row(t, "申请形式", "{{ application_route_boxes }}")
     wide_row(t, "转介人或机构", "{{ referrer }}")
