@@ -9,6 +9,7 @@ the way, and more rows than one chunk, so the pool is really used.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -132,3 +133,24 @@ def test_a_group_of_writes_keeps_the_promises_of_one(tmp_path):
     assert replaced[0] is WriteStatus.REPLACED and isinstance(replaced[1], WriteFailed)
     assert (tmp_path / "other.docx").read_bytes() == b"ours"
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+PARENT = os.getpid()
+_real_write_chunk = writer._write_chunk
+
+
+def _dying_worker(*args: Any) -> Any:
+    if os.getpid() != PARENT:
+        os._exit(1)  # a worker killed (for memory, say) while it renders
+    return _real_write_chunk(*args)
+
+
+def test_a_worker_that_dies_does_not_lose_the_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "CHUNK_ROWS", 8)
+    monkeypatch.setattr(writer, "_write_chunk", _dying_worker)
+    data = batch(tmp_path)
+    report = api.render([data], tmp_path / "out", today=TODAY, jobs=2)
+    documents = [d for f in report.files for d in f.documents]
+    assert len(documents) > 60
+    assert all(d.path.is_file() for d in documents)
+    assert not [p for p in (tmp_path / "out").glob("*.tmp")]

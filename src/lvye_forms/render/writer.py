@@ -16,6 +16,7 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,9 @@ class Writer:
         self._jobs: list[Job] = []
         self._steps: list[Then | Step] = []  # a Then per job, in order with the plain steps
         self._kinds: list[bool] = []  # True where the step is a document's
-        self._queue: deque[tuple[Future[Any], list[Then | Step], list[bool]]] = deque()
+        self._queue: deque[tuple[Future[Any], list[Job], list[Then | Step], list[bool]]] = (
+            deque()
+        )
 
     def write(self, job: Job, then: Then) -> None:
         """Render and write `job`; `then` gets the outcome, after every earlier step."""
@@ -159,16 +162,28 @@ class Writer:
             future = Future()
             future.set_result(_write_chunk(*arguments) if self._jobs else ([], {}))
         else:
-            future = self._executor().submit(_write_chunk, *arguments)
-        self._queue.append((future, self._steps, self._kinds))
+            try:
+                future = self._executor().submit(_write_chunk, *arguments)
+            except BrokenProcessPool:  # a worker died: see _take
+                self.jobs = 1
+                future = Future()
+                future.set_result(_write_chunk(*arguments))
+        self._queue.append((future, self._jobs, self._steps, self._kinds))
         self._jobs, self._steps, self._kinds = [], [], []
         while len(self._queue) > IN_FLIGHT * self.jobs:
             self._take()
 
     def _take(self) -> None:
         """Finish the oldest chunk (waiting for its worker if need be)."""
-        future, steps, kinds = self._queue.popleft()
-        written, fallbacks = future.result()
+        future, jobs, steps, kinds = self._queue.popleft()
+        try:
+            written, fallbacks = future.result()
+        except BrokenProcessPool:
+            # A worker died (killed for memory, say): this process renders from here on. The
+            # chunk's files are written atomically, so doing it again is safe (a file the
+            # worker had finished is then found unchanged).
+            self.jobs = 1
+            written, fallbacks = _write_chunk(jobs, self.overwrite, i18n.current())
         for form, reason in fallbacks.items():
             self.fallbacks.setdefault(form, reason)
         outcomes = iter(written)
