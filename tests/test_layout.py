@@ -81,3 +81,21 @@ def test_a_one_field_section_has_no_label_repeating_its_heading():
 def test_hours_print_as_written():
     document = open_docx(api.render_record(record_of("eldercare_agreement")))
     assert "每月服务24小时" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_many_short_options_stand_in_columns_four_to_a_line():
+    document = open_docx(api.render_record(record_of("eldercare_needs")))
+    cell = next(c for t in document.tables for r in t.rows for c in r.cells if "生活照料" in c.text)
+    lines = cell.text.split("\n")
+    assert len(lines) == 2 and all(len(line.split("\t")) == 4 for line in lines)
+    assert lines[0].startswith("☑\u00a0生活照料\t☑\u00a0家政服务")
+    assert len(cell.paragraphs[0].paragraph_format.tab_stops) == 3
+
+
+def test_long_options_stand_one_to_a_line():
+    document = open_docx(api.render_record(record_of("case_closing")))
+    cell = next(
+        c for t in document.tables for r in t.rows for c in r.cells if "目标已达到" in c.text
+    )
+    assert cell.text.split("\n")[0] == "☑\u00a01 目标已达到"
+    assert len(cell.text.split("\n")) == 5

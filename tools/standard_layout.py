@@ -38,6 +38,7 @@ from docx_layout import (
 )
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
+GRID_COLUMNS = 4  # as lvye_forms.render.context.GRID_COLUMNS lays out `_grid`
 
 SHORT_KINDS = {"text", "date", "choice", "yesno", "id", "phone", "mobile", "count", "money"}
 LABEL_CHARS = 7  # a label longer than this is broken into balanced lines
@@ -48,11 +49,14 @@ _NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
 _INNER_NUMBER = re.compile(r"（[一二三四五六七八九十]+、")
 
 
+MAX_BOXES = 12  # more options than this print as the value written out
+
+
 def _value_tag(column) -> str:  # type: ignore[no-untyped-def]
     """How a field is printed: tick boxes for yes/no and short choice lists, its value
     otherwise."""
     if column.kind == "yesno" or (
-        column.kind in ("choice", "choices") and len(column.choices) <= 6
+        column.kind in ("choice", "choices") and len(column.choices) <= MAX_BOXES
     ):
         return f"{{{{ {column.name}_boxes }}}}"
     return f"{{{{ {column.name} }}}}"
@@ -298,28 +302,35 @@ def _field_rows(t, fields, label_cm: float) -> None:  # type: ignore[no-untyped-
             continue
         flush()
         long = column.kind == "longtext"
-        tag, size = _wide_choice(column, TEXT_WIDTH_CM - label_cm)
+        width = TEXT_WIDTH_CM - label_cm
+        tag, size, columns = _wide_choice(column, width)
         cell = wide_row(t, label(column), tag, min_height_cm=LONG_TEXT_CM if long else 0)
         for r in cell.paragraphs[0].runs if size else ():
             r.font.size = size
+        for n in range(1, columns):  # the grid's columns
+            cell.paragraphs[0].paragraph_format.tab_stops.add_tab_stop(Cm(width * n / columns))
         if long:
             top(cell)
     flush()
 
 
 def _wide_choice(column, width_cm: float):  # type: ignore[no-untyped-def]
-    """(tag, font size or None) of a field across the row. Tick boxes that do not fit on one
-    line would break inside an option (☐ 愿意被 / 转介): long options go one to a line
-    (`_list`), short ones a size smaller when that fits them on one line."""
+    """(tag, font size or None, columns) of a field across the row. Tick boxes that do not
+    fit on one line would break inside an option (☐ 愿意被 / 转介): short ones go a size
+    smaller when that fits them on one line, many short ones four to a line in columns
+    (`_grid`, `columns` tab stops), long ones one to a line (`_list`)."""
     tag = _value_tag(column)
     if not tag.endswith("_boxes }}") or column.kind == "yesno":
-        return tag, None
+        return tag, None, 0
     needed = fit_cm(_boxes_text(column))
     if needed <= width_cm:
-        return tag, None
-    if max(len(o) for o in column.choices) < 8 and needed * 9 / 10.5 <= width_cm:
-        return tag, Pt(9)
-    return f"{{{{ {column.name}_list }}}}", None
+        return tag, None, 0
+    longest = max(len(o) for o in column.choices)
+    if longest < 8 and needed * 9 / 10.5 <= width_cm:
+        return tag, Pt(9), 0
+    if fit_cm("☐ " + "国" * longest) <= width_cm / GRID_COLUMNS:
+        return f"{{{{ {column.name}_grid }}}}", None, GRID_COLUMNS
+    return f"{{{{ {column.name}_list }}}}", None, 0
 
 
 def _part_table(document, model, part):  # type: ignore[no-untyped-def]

@@ -202,7 +202,7 @@ def check_template(path: Path, form_id: str | None = None) -> TemplateResult:
             unusable=True,
         )
     form = spec(form_id)
-    printed = used | {re.sub(r"_(boxes|box|list)$", "", n) for n in used}
+    printed = used | {re.sub(r"_(boxes|box|list|grid)$", "", n) for n in used}
     for column in form.columns:
         if column.required and column.name not in printed:
             result.add("warning", "", "", f"必填项“{column.label}”（{column.name}）没有印在模板上")

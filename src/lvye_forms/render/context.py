@@ -2,7 +2,8 @@
 
 Templates stay free of logic: ``{{ client_name }}`` is the name, ``{{ intake_date }}`` reads
 2024年3月4日, a choice field also offers ``<name>_boxes`` (☑ 自行申请　☐ …) and
-``<name>_list`` (the same boxes one to a line, for long options), and a yes/no
+``<name>_list`` (the same boxes one to a line, for long options) and ``<name>_grid`` (four to
+a line in tab-separated columns, for many short options), and a yes/no
 field ``<name>_box`` (☑ or ☐) and ``<name>_boxes`` (☑ 是　☐ 否). Forms add computed values
 through ``template_extras``.
 
@@ -57,6 +58,17 @@ def box_list(options: list[str], chosen: set[str]) -> str:
     return boxes(options, chosen).replace(GAP, "\n")
 
 
+GRID_COLUMNS = 4
+
+
+def box_grid(options: list[str], chosen: set[str]) -> str:
+    """The boxes four to a line, separated by tabs: with tab stops in the template they
+    stand in columns, and no line is ever broken inside an option."""
+    cells = boxes(options, chosen).split(GAP)
+    lines = [cells[i : i + GRID_COLUMNS] for i in range(0, len(cells), GRID_COLUMNS)]
+    return "\n".join("\t".join(line) for line in lines)
+
+
 def yes_no_boxes(value: bool | None) -> str:
     """☑ 是　☐ 否; nothing ticked when the answer is not given."""
     return boxes([YES, NO], set() if value is None else {YES if value else NO})
@@ -97,6 +109,7 @@ def template_context(record: Any, agency: str) -> dict[str, Any]:
             chosen = {display(v) for v in value} if isinstance(value, list) else {display(value)}
             context[f"{column.name}_boxes"] = boxes(list(column.choices), chosen)
             context[f"{column.name}_list"] = box_list(list(column.choices), chosen)
+            context[f"{column.name}_grid"] = box_grid(list(column.choices), chosen)
     context.update(record.template_extras())
     context.update(_form_names(type(record), agency))
     return context
@@ -129,7 +142,7 @@ def _names_of(column: FieldSpec) -> set[str]:
     """The names one field offers: its value, and its tick boxes."""
     names = {column.name}
     if column.kind in ("choice", "choices"):
-        names |= {f"{column.name}_boxes", f"{column.name}_list"}
+        names |= {f"{column.name}_boxes", f"{column.name}_list", f"{column.name}_grid"}
     if column.kind == "yesno":
         names |= {f"{column.name}_box", f"{column.name}_boxes"}
     return names
@@ -172,6 +185,7 @@ def _blank_values(columns: tuple[FieldSpec, ...]) -> dict[str, str]:
         if column.kind in ("choice", "choices"):
             values[f"{column.name}_boxes"] = boxes(list(column.choices), set())
             values[f"{column.name}_list"] = box_list(list(column.choices), set())
+            values[f"{column.name}_grid"] = box_grid(list(column.choices), set())
         if column.kind == "yesno":
             values[f"{column.name}_box"] = UNCHECKED
             values[f"{column.name}_boxes"] = yes_no_boxes(None)
