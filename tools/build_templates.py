@@ -379,7 +379,9 @@ def eldercare_approval():  # type: ignore[no-untyped-def]
     )
     t = table(document, [3.0, 5.1, 2.2, 6.7])
     top(wide_row(t, "疾病情况", "{{ illnesses }}", min_height_cm=1.0))
-    wide_row(t, "服务需求", "{{ service_needs_boxes }}")
+    needs = wide_row(t, "服务需求", "{{ service_needs_grid }}").paragraphs[0]  # four to a line
+    for n in (1, 2, 3):
+        needs.paragraph_format.tab_stops.add_tab_stop(Cm(14.0 * n / 4))
     wide_row(t, "需求说明", "{{ service_needs_detail }}")
     entitlement = wide_row(t, "补助类别", "{{ entitlement_boxes }}").paragraphs[0]
     # The indent makes the five long options wrap after the third, not inside one.
