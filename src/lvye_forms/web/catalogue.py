@@ -52,11 +52,11 @@ def _steps() -> dict[str, str]:
         for subject in profile.subjects.values():
             for step in subject.steps:
                 for requirement in step.requirements:
-                    if requirement.forbid:
-                        continue
                     for form_id in requirement.forms:
                         if form_id not in found:
-                            note = f"：{requirement.note}" if requirement.note else ""
+                            # A forbidding rule says when the form may be used (资历满两年).
+                            said = requirement.note or (requirement.invalid if requirement.forbid else "")
+                            note = f"：{said}" if said else ""
                             found[form_id] = f"{subject.label} · {step.label}{note}"
     return found
 
@@ -66,8 +66,11 @@ def _purpose(model: type[FormModel]) -> str:
     English) the first sentence of the model's docstring, after its 《title》: lead."""
     from .. import i18n
 
-    if i18n.current() == "zh" and model.form_id in _steps():
-        return _steps()[model.form_id]
+    if i18n.current() == "zh":
+        if model.form_id in _steps():
+            return _steps()[model.form_id]
+        # No procedure step names it: its own rules say what it is for, in Chinese.
+        return "；".join(model.rules) or model.title
     text = " ".join((model.__doc__ or "").split())
     head, colon, rest = text.partition(":")
     if colon and head.startswith("《"):
