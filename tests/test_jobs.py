@@ -17,6 +17,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from lvye_forms import api
+from lvye_forms import batch as batch_module
 from lvye_forms.cli import main
 from lvye_forms.render import writer
 from lvye_forms.report import DocumentResult, FileReport, RenderEvents
@@ -76,6 +77,7 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def test_two_processes_give_what_one_gives(tmp_path, monkeypatch):
     monkeypatch.setattr(writer, "CHUNK_ROWS", 8)  # many chunks, several in flight
+    monkeypatch.setattr(batch_module, "EARLY_POOL_BYTES", 0)  # workers start before reading
     data = batch(tmp_path)
     one, events_one = render(tmp_path, data, 1, "one")
     two, events_two = render(tmp_path, data, 2, "two")

@@ -35,6 +35,9 @@ ALL_FORMS = "*"  # the form property of the all-forms workbook
 JSON_LIMIT = 50 * 1024 * 1024  # bytes of JSON input read at most (an `extract` file is small)
 
 log = logging.getLogger(__name__)
+# Inputs larger than this start the workers before reading (a few thousand rows and up); a
+# smaller batch may not need them at all.
+EARLY_POOL_BYTES = 256 * 1024
 
 
 def detect_forms(path: Path, tables: dict[str, Table]) -> list[type[FormModel]]:
@@ -83,6 +86,9 @@ class RenderRun:
     def run(self, paths: Iterable[Path]) -> RenderReport:
         _remove_leftovers(self.outdir)
         self._writer = make_writer(overwrite=self.overwrite, jobs=self.jobs)
+        paths = list(paths)
+        if sum(_size(p) for p in paths) > EARLY_POOL_BYTES:
+            self._writer.start_early()
         try:
             for path in paths:
                 self.report.files.extend(self.render_file(path))
@@ -307,6 +313,13 @@ def _failed(report: FileReport, problems: list[Problem], events: RenderEvents) -
         events.row_failed(report)
 
     return step
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say why
 
 
 def _key(path: Path) -> str:

@@ -143,6 +143,15 @@ class Writer:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
 
+    def start_early(self) -> None:
+        """Start the workers now, while this process is still small: a worker forked after a
+        large input was read would inherit it (and copy it page by page as Python's garbage
+        collector walks it)."""
+        if self.jobs > 1 and self._pool is None:
+            pool = self._executor()
+            for future in [pool.submit(_started) for _ in range(self.jobs)]:
+                future.result()
+
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # fork where there is one: workers start at once, with the templates' modules
@@ -192,6 +201,10 @@ class Writer:
                 step(next(outcomes))  # type: ignore[call-arg]
             else:
                 step()  # type: ignore[call-arg]
+
+
+def _started() -> None:
+    """A task that only makes a worker start."""
 
 
 def make_writer(*, overwrite: bool, jobs: int | None) -> Writer:
