@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import i18n
+from .. import i18n, registry
 from ..model import FormModel
 from .document import engine_fallback, render_record
 from .output import WriteStatus, write_many
@@ -65,9 +65,15 @@ def _reason(exc: OSError) -> str:
 
 
 def _write_chunk(
-    jobs: list[Job], overwrite: bool, language: str
+    jobs: list[Job], overwrite: bool, language: str, templates: Path | None = None
 ) -> tuple[list[Written], dict[str, str]]:
-    """Render and write `jobs` (in a worker, or here); why docxtpl had to render any."""
+    """Render and write `jobs` (in a worker, or here); why docxtpl had to render any.
+
+    `language` and `templates` (the agency's template folder) are the run's: a worker
+    started by spawning rather than forking (Windows, macOS) would not know them otherwise.
+    """
+    if registry.agency_templates() != templates:
+        registry.use_templates(templates)
     with i18n.use_language(language):
         made = [_render(job) for job in jobs]
         items = [(job.target, data) for job, data in zip(jobs, made, strict=True)]
@@ -164,7 +170,7 @@ class Writer:
     def _send(self, *, final: bool) -> None:
         if not self._steps:
             return
-        arguments = (self._jobs, self.overwrite, i18n.current())
+        arguments = (self._jobs, self.overwrite, i18n.current(), registry.agency_templates())
         here = self.jobs == 1 or not self._jobs or (final and self._pool is None)
         future: Future[Any]
         if here:
@@ -192,7 +198,8 @@ class Writer:
             # chunk's files are written atomically, so doing it again is safe (a file the
             # worker had finished is then found unchanged).
             self.jobs = 1
-            written, fallbacks = _write_chunk(jobs, self.overwrite, i18n.current())
+            templates = registry.agency_templates()
+            written, fallbacks = _write_chunk(jobs, self.overwrite, i18n.current(), templates)
         for form, reason in fallbacks.items():
             self.fallbacks.setdefault(form, reason)
         outcomes = iter(written)
