@@ -156,3 +156,27 @@ def test_a_worker_that_dies_does_not_lose_the_run(tmp_path, monkeypatch):
     assert len(documents) > 60
     assert all(d.path.is_file() for d in documents)
     assert not [p for p in (tmp_path / "out").glob("*.tmp")]
+
+
+def test_a_worker_renders_with_the_runs_agency_templates(tmp_path):
+    """What a spawned worker (Windows, macOS) is told: the agency's template folder."""
+    from docx import Document
+
+    from lvye_forms import registry
+    from lvye_forms.registry import get_form, shipped_template
+
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    own = Document(str(shipped_template("case_consent")))
+    own.add_paragraph("本机构自定义的一行")
+    own.save(str(folder / shipped_template("case_consent").name))
+    model = get_form("case_consent")
+    record = model.model_validate(model.examples[0], context={"today": TODAY})
+    job = writer.Job(record, "机构", tmp_path / "out" / "a.docx")
+    try:
+        (written,), _ = writer._write_chunk([job], False, "zh", folder)
+        assert written.status is not None
+        text = "\n".join(p.text for p in Document(str(job.target)).paragraphs)
+        assert "本机构自定义的一行" in text
+    finally:
+        registry.use_templates(None)
