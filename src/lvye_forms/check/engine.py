@@ -172,6 +172,24 @@ class DocView:
         return display_text(self._document.path.name)
 
 
+_INDEXES: dict[int, tuple[list[ArchiveDocument], dict[str, list[ArchiveDocument]]]] = {}
+
+
+def archive_index(archive: list[ArchiveDocument]) -> dict[str, list[ArchiveDocument]]:
+    """The archive's documents by form, each list in date order; built once per archive list
+    (the last few lists are remembered, keyed by identity and kept alive with their index)."""
+    cached = _INDEXES.get(id(archive))
+    if cached is not None and cached[0] is archive and len(cached[0]) == len(archive):
+        return cached[1]
+    index: dict[str, list[ArchiveDocument]] = {}
+    for document in sorted(archive, key=_by_date):
+        index.setdefault(document.form_id, []).append(document)
+    if len(_INDEXES) >= 4:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(archive)] = (archive, index)
+    return index
+
+
 def _known(*values: Any) -> None:
     """Raise the UnknownFact of the first unknown value among `values`."""
     for value in values:
@@ -337,8 +355,17 @@ class CheckContext:
     def _docs(self, forms: tuple[str, ...], scope: str = "subject") -> list[DocView]:
         for form_id in forms:
             _form(form_id)
-        pool = self.subject.documents if scope == "subject" else self.archive
-        found = [d for d in sorted(pool, key=_by_date) if d.form_id in forms]
+        if scope == "subject":
+            pool = self.subject.documents
+            found = [d for d in sorted(pool, key=_by_date) if d.form_id in forms]
+        else:
+            # The whole archive, once per run by form (sorting it for every subject made a
+            # check of a large archive quadratic).
+            index = archive_index(self.archive)
+            found = sorted(
+                (d for form_id in dict.fromkeys(forms) for d in index.get(form_id, ())),
+                key=_by_date,
+            )
         # The scan of a signed paper is the same document as the generated one of that
         # subject, form and date: it must not count twice (count(...) >= 2).
         generated = {(d.form_id, d.subject_id, d.date) for d in found if d.record is not None}
