@@ -163,6 +163,20 @@ def soffice_version(soffice: str, timeout: float = VERSION_TIMEOUT) -> str:
     return _version_from_files(Path(soffice))
 
 
+# Fontconfig for LibreOffice on Linux and macOS: the system's configuration, plus the Windows
+# Chinese font names the templates ask for (宋体, 黑体…) mapped to Simplified-Chinese faces, so
+# 宋体 prints in a Song face rather than whatever CJK sans the system falls back to first.
+FONTS_CONF = Path(__file__).resolve().parent.parent / "fonts" / "fonts.conf"
+
+
+def soffice_environment() -> dict[str, str] | None:
+    """The environment LibreOffice runs in: ours with FONTCONFIG_FILE pointing at the shipped
+    fonts.conf, unless the user set their own or this is Windows (None: inherit as is)."""
+    if os.name == "nt" or "FONTCONFIG_FILE" in os.environ or not FONTS_CONF.is_file():
+        return None
+    return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
+
+
 def _version_from_files(soffice: Path) -> str:
     for name in ("version.ini", "versionrc"):
         try:
@@ -325,6 +339,7 @@ def _run(program: str, profile: Path, outdir: Path, chunk: list[Path], seconds: 
         try:
             process = subprocess.Popen(
                 command,
+                env=soffice_environment(),
                 stdin=subprocess.DEVNULL,
                 stdout=stream,
                 stderr=subprocess.STDOUT,
