@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ..errors import Code
@@ -49,6 +51,8 @@ class RehabTraineeAssessment(FormModel):
     area = "残疾人康复"
     subject_type = "trainee"
     date_field = "assessment_date"
+    # Three family rows keep the blank paper form, signatures included, on one page.
+    blank_rows: ClassVar[int] = 3
     sources = ("000 第三章 四(二)", "000 第一章 六(五)")
     rules = (
         "出生日期、性别须与身份证号一致",

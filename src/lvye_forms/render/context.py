@@ -206,6 +206,8 @@ def blank_context(model: type[FormModel], agency: str) -> dict[str, Any]:
     context[spec.key.name] = BLANK_NUMBER
     for part in spec.parts:
         row = _blank_values(part.fields)
-        context[part.name] = [dict(row) for _ in range(BLANK_ROWS)]
+        # A form may ask for fewer, to keep its blank on the pages its example takes.
+        rows = getattr(model, "blank_rows", BLANK_ROWS)
+        context[part.name] = [dict(row) for _ in range(rows)]
     context.update(_form_names(model, agency))
     return context
