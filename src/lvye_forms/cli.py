@@ -68,6 +68,12 @@ class _Main(click.Group):
         except KeyboardInterrupt:
             click.echo(t("已中断。", "Interrupted."), err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # Whoever read our output stopped reading (`| head`): nothing more to tell them,
+            # and the interpreter must not fail flushing into the closed pipe at exit.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as exc:  # the last resort: a located message is always the real fix
             if os.environ.get("LVYE_FORMS_DEBUG"):
                 raise
