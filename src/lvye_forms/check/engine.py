@@ -46,7 +46,7 @@ from ..paths import display_text
 from ..registry import UnknownForm, all_forms, get_form
 from . import sandbox
 from .attendance import absent_runs
-from .periods import HALVES, half_years_between, quarters_between, years_after
+from .periods import HALVES, add_months, half_years_between, quarters_between, years_after
 from .profile import Profile, ProfileError, Requirement, SubjectRules
 from .service_points import ServicePoint, ServicePointRegister
 
@@ -172,21 +172,11 @@ class DocView:
         return display_text(self._document.path.name)
 
 
-_INDEXES: dict[int, tuple[list[ArchiveDocument], dict[str, list[ArchiveDocument]]]] = {}
-
-
 def archive_index(archive: list[ArchiveDocument]) -> dict[str, list[ArchiveDocument]]:
-    """The archive's documents by form, each list in date order; built once per archive list
-    (the last few lists are remembered, keyed by identity and kept alive with their index)."""
-    cached = _INDEXES.get(id(archive))
-    if cached is not None and cached[0] is archive and len(cached[0]) == len(archive):
-        return cached[1]
+    """The archive's documents by form, each list in date order."""
     index: dict[str, list[ArchiveDocument]] = {}
     for document in sorted(archive, key=_by_date):
         index.setdefault(document.form_id, []).append(document)
-    if len(_INDEXES) >= 4:
-        _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[id(archive)] = (archive, index)
     return index
 
 
@@ -208,20 +198,6 @@ def _strict(function: Any) -> Any:
     checked.__name__ = getattr(function, "__name__", "helper")
     checked.__doc__ = function.__doc__
     return checked
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        # Like date + timedelta past 9999-12-31: a document's odd date, not the profile's fault.
-        raise OverflowError("date value out of range")
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise OverflowError("date value out of range")
 
 
 def months_between(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
@@ -295,6 +271,7 @@ class CheckContext:
         staff: StaffRegister,
         service_points: ServicePointRegister | None = None,
         since: dt.date | None = None,
+        index: dict[str, list[ArchiveDocument]] | None = None,
     ) -> None:
         self.subject = subject
         self.archive = archive
@@ -302,6 +279,8 @@ class CheckContext:
         self.staff = staff
         self.service_points = service_points or ServicePointRegister()
         self.since = since
+        # `archive` by form (see archive_index): shared by every subject of a run.
+        self.index = index
 
     def service_point(self) -> ServicePoint | None:
         """The subject's service point: itself, or the one its documents name."""
@@ -359,11 +338,12 @@ class CheckContext:
             pool = self.subject.documents
             found = [d for d in sorted(pool, key=_by_date) if d.form_id in forms]
         else:
-            # The whole archive, once per run by form (sorting it for every subject made a
-            # check of a large archive quadratic).
-            index = archive_index(self.archive)
+            # The whole archive by form, indexed once per run (sorting it again for every
+            # subject made a check of a large archive quadratic).
+            if self.index is None:
+                self.index = archive_index(self.archive)
             found = sorted(
-                (d for form_id in dict.fromkeys(forms) for d in index.get(form_id, ())),
+                (d for form_id in dict.fromkeys(forms) for d in self.index.get(form_id, ())),
                 key=_by_date,
             )
         # The scan of a signed paper is the same document as the generated one of that
@@ -1052,6 +1032,7 @@ def run_check(
     staff = staff or StaffRegister()
     service_points = service_points or ServicePointRegister()
     subjects = group_subjects(documents)
+    index = archive_index(documents)
     for point in service_points.points.values():
         # A registered service point owes its reports even before any document names it.
         subjects.setdefault(("service_point", point.name), Subject("service_point", point.name))
@@ -1061,7 +1042,7 @@ def run_check(
         rules = profile.subjects.get(kind)
         if rules is None:
             continue
-        context = CheckContext(subject, documents, as_of, staff, service_points, since)
+        context = CheckContext(subject, documents, as_of, staff, service_points, since, index)
         findings.extend(evaluate_subject(rules, context, profile))
         subject_point = context.service_point()
         if subject_point is not None:

@@ -13,6 +13,21 @@ from typing import Any
 HALVES = ("上半年", "下半年")
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months, at the month's last day when it has fewer days."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        # Like date + timedelta past 9999-12-31: a document's odd date, not the profile's fault.
+        raise OverflowError("date value out of range")
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise OverflowError("date value out of range")
+
+
 def half_years_between(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
     """Each half-year (上半年 January–June, 下半年 July–December) from `start`'s to the one
     before `end`'s (staff appraisals twice a year, 000 第二章 五2). An appraisal looks back on
@@ -74,37 +89,23 @@ def years_after(start: dt.date | None, end: dt.date) -> list[dict[str, Any]]:
     items = []
     number = 1
     while number <= 200:
-        anniversary = _add_years(start, number)
-        if anniversary is None or anniversary > end:
+        try:
+            anniversary = add_months(start, 12 * number)  # 29 February: the 28th
+        except OverflowError:  # past 9999
             break
+        if anniversary > end:
+            break
+        try:
+            due = add_months(anniversary, 1)
+        except OverflowError:  # an anniversary in December 9999 is due on its own day
+            due = anniversary
         items.append(
             {
                 "number": number,
                 "start": anniversary,
-                "due": _add_months(anniversary, 1),
+                "due": due,
                 "label": f"第{number}年（{anniversary.year}年{anniversary.month}月{anniversary.day}日起）",
             }
         )
         number += 1
     return items
-
-
-def _add_years(day: dt.date, years: int) -> dt.date | None:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one
-        try:
-            return day.replace(year=day.year + years, day=28)
-        except ValueError:  # past 9999
-            return None
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    return day
