@@ -190,9 +190,8 @@ def test_project_plan_deadlines_come_from_the_contract(tmp_path):
     point = "东城街道主山社区社工站"
     assert status(report, point, "《项目计划》（合同后一个月内）") == "complete"
     assert status(report, point, "《项目计划》（督导三天内审核）") == "invalid"
-    assert status(report, point, "《项目计划》（每年更新）") == "late" or status(
-        report, point, "《项目计划》（每年更新）"
-    ) == "missing"
+    # The one plan, submitted 2024-02-05, is not the update due in February 2025.
+    assert status(report, point, "《项目计划》（每年更新）") in ("late", "missing")
 
 
 # --- approvals are decisions ------------------------------------------------------------------

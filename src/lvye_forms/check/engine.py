@@ -406,8 +406,8 @@ class CheckContext:
             return [
                 view
                 for view in self._docs((model.form_id,), "all")
-                if view._document.fact(name) is not None
-                and str(view._document.fact(name)).strip() == self.subject.id
+                if (value := view._document.fact(name)) is not None
+                and str(value).strip() == self.subject.id
             ]
 
         def worker_years(name: Any, on: Any) -> float | None:
