@@ -7,6 +7,7 @@ so a column's header, note, dropdown and parsing can never disagree.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -202,6 +203,7 @@ class FormSpec:
         return sheet_title(part.label), sheet_title(f"{self.model.title}·{part.label}")
 
 
+@functools.cache  # a model's fields never change; every row of a batch asks for its spec
 def form_spec(model: type[FormModel]) -> FormSpec:
     columns, parts = _specs(model)
     return FormSpec(model=model, columns=tuple(columns), parts=tuple(parts))

@@ -15,7 +15,9 @@ may break.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -74,17 +76,35 @@ def yes_no_boxes(value: bool | None) -> str:
     return boxes([YES, NO], set() if value is None else {YES if value else NO})
 
 
+@dataclass(frozen=True, slots=True)
+class _FieldPlan:
+    """How one field of a model becomes template values, decided once per model."""
+
+    name: str
+    is_part: bool  # a list of rows (家庭成员): each row gets its own context
+    kind: str
+
+
+@functools.cache
+def _plan(model: type[BaseModel]) -> tuple[_FieldPlan, ...]:
+    # Working a field's kind out from its annotation is costly; a batch asks once per model.
+    return tuple(
+        _FieldPlan(name, _is_part_list(info.annotation), field_spec(name, info).kind)
+        for name, info in model.model_fields.items()
+    )
+
+
 def _row_context(record: BaseModel) -> dict[str, Any]:
     context: dict[str, Any] = {}
-    for name, info in type(record).model_fields.items():
+    for plan in _plan(type(record)):
+        name, kind = plan.name, plan.kind
         value = getattr(record, name)
         if isinstance(value, list) and value and isinstance(value[0], BaseModel):
             context[name] = [_row_context(item) for item in value]
             continue
-        if isinstance(value, list) and not value and _is_part_list(info.annotation):
+        if isinstance(value, list) and not value and plan.is_part:
             context[name] = []
             continue
-        kind = field_spec(name, info).kind
         context[name] = display(value)
         if kind == "hours" and isinstance(value, Decimal):  # 24 小时, 1.5 小时 — not 24.00
             context[name] = f"{value.normalize():f}"
