@@ -119,7 +119,7 @@ def _is_part_list(annotation: Any) -> bool:
     return any(isinstance(a, type) and issubclass(a, BaseModel) for a in args)
 
 
-def template_context(record: Any, agency: str) -> dict[str, Any]:
+def template_context(record: FormModel, agency: str) -> dict[str, Any]:
     """Everything a form's template may use, as display strings."""
     context = _row_context(record)
     spec = form_spec(type(record))
