@@ -14,34 +14,22 @@ Measurements live in xlsx_layout.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
 
 from . import xlsx_layout as lay
 from .package import add_custom_xml, normalise_zip
+from .xlsx_plan import NUMBER_FORMATS, Put, SheetPlan, Style, check, openpyxl_workbook
 
 if TYPE_CHECKING:
     from ..model import FormModel
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-_FONT = "宋体"
-_TEXT = Font(name=_FONT, size=10.5)
-_BOLD = Font(name=_FONT, size=10.5, bold=True)
-_FIXED_TIME = dt.datetime(2000, 1, 1)
-# A number keeps off the right border by a trailing space in its format: LibreOffice
-# misplaces right-aligned text that has an indent.
-_NUMBER_FORMATS = {"money": '#,##0.00" "', "hours": '0.0#" "', "number": "0"}
+_TEXT = "text"  # fonts, by their key in xlsx_plan.FONTS
+_BOLD = "bold"
 _BLANK_DATE = "____年__月__日"
 _SIGNATURE_POINTS = 30.0  # room to sign by hand above the line
 
@@ -70,14 +58,14 @@ def signature_text(who: str, day: str) -> str:
 
 
 class _Sheet:
-    """Writes one form onto a worksheet row by row, remembering each row's height."""
+    """Lays one form out row by row into a SheetPlan, remembering each row's height."""
 
-    def __init__(self, sheet: Worksheet, widths: list[float]) -> None:
-        self.sheet = sheet
-        self.widths = widths
-        self.count = len(widths)
+    def __init__(self, plan: SheetPlan) -> None:
+        self.plan = plan
+        self.widths = plan.widths
+        self.count = len(plan.widths)
         self.row = 0
-        self.heights: list[float] = []
+        self.heights = plan.heights
 
     def span_width(self, first: int, last: int) -> float:
         return sum(self.widths[first - 1 : last])
@@ -85,7 +73,6 @@ class _Sheet:
     def next_row(self, height: float) -> int:
         self.row += 1
         self.heights.append(height)
-        self.sheet.row_dimensions[self.row].height = round(height, 1)
         return self.row
 
     def put(
@@ -94,34 +81,19 @@ class _Sheet:
         last: int,
         value: Any,
         *,
-        font: Font = _TEXT,
+        font: str = _TEXT,
         horizontal: str = "left",
         border: bool = True,
-        fill: PatternFill | None = None,
+        fill: bool = False,
         number_format: str | None = None,
         vertical: str = "center",
     ) -> None:
+        style = check(Style(font, horizontal, vertical, border, fill, number_format))
         # An empty value is an empty cell, not an empty string Excel would count as filled.
-        cell = self.sheet.cell(row=self.row, column=first, value=None if value == "" else value)
-        cell.font = font
-        # A little indent keeps text off the borders; centred text needs none.
-        indent = 1 if horizontal == "left" and border else 0
-        cell.alignment = Alignment(
-            horizontal=horizontal, vertical=vertical, wrap_text=True, indent=indent
-        )
-        if number_format:
-            cell.number_format = number_format
-        if fill is not None:
-            cell.fill = fill
-        if border:
-            for column in range(first, last + 1):
-                self.sheet.cell(row=self.row, column=column).border = _BORDER
-        if last > first:
-            self.sheet.merge_cells(
-                start_row=self.row, start_column=first, end_row=self.row, end_column=last
-            )
+        value = None if isinstance(value, str) and value == "" else value
+        self.plan.puts.append(Put(self.row, first, last, value, style))
 
-    def line(self, text: str, font: Font, height: float, horizontal: str = "center") -> None:
+    def line(self, text: str, font: str, height: float, horizontal: str = "center") -> None:
         self.next_row(height)
         self.put(1, self.count, text, font=font, horizontal=horizontal, border=False)
 
@@ -186,13 +158,11 @@ def _facts(out: _Sheet, facts: list[tuple[str, str]]) -> None:
                 texts[index],
                 font=_BOLD if is_label else _TEXT,
                 horizontal="center" if is_label else "left",
-                fill=_HEADER_FILL if is_label else None,
+                fill=is_label,
             )
 
 
-def _table_row(
-    out: _Sheet, values: list[Any], kinds: list[str], font: Font, minimum: float
-) -> None:
+def _table_row(out: _Sheet, values: list[Any], kinds: list[str], font: str, minimum: float) -> None:
     cells = [(lay._as_text(v, k), w) for v, k, w in zip(values, kinds, out.widths, strict=False)]
     out.next_row(lay.height_for(cells, minimum))
     for column, (value, kind) in enumerate(zip(values, kinds, strict=False), start=1):
@@ -203,7 +173,7 @@ def _table_row(
             value,
             font=font,
             horizontal=_ALIGN.get(kind, "left"),
-            number_format=_NUMBER_FORMATS.get(kind) if number else None,
+            number_format=NUMBER_FORMATS.get(kind) if number else None,
         )
     for column in range(len(values) + 1, out.count + 1):
         out.put(column, column, None, font=font)
@@ -224,7 +194,7 @@ def _notes(out: _Sheet, notes: list[tuple[str, str]]) -> None:
             _note_minimum(text),
         )
         out.next_row(height)
-        out.put(*label_cells, label, font=_BOLD, horizontal="center", fill=_HEADER_FILL)
+        out.put(*label_cells, label, font=_BOLD, horizontal="center", fill=True)
         one_line = lay.lines_needed(text, out.span_width(*text_cells)) == 1
         out.put(*text_cells, text, vertical="center" if one_line else "top")
 
@@ -234,11 +204,8 @@ def _note_minimum(text: str) -> float:
     return lay.DATA_ROW_POINTS * (2 if not text else 1)
 
 
-def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
+def build_plan(agency: str, title: str, data: TableData) -> SheetPlan:
+    """Where every value of the form goes and how it looks, ready for either writer."""
     headers = data.headers or ["", "", "", ""]  # a form without a table still gets a grid
     kinds = _kinds(data) if data.headers else ["left"] * 4
     columns = [[r[i] for r in data.rows if i < len(r)] for i in range(len(headers))]
@@ -247,21 +214,18 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
             c + [data.totals[i]] if i < len(data.totals) else c for i, c in enumerate(columns)
         ]
     widths, landscape = lay.plan_columns(headers, columns, kinds)
-    for column, column_width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = round(column_width, 2)
-    out = _Sheet(sheet, widths)
+    plan = SheetPlan(title=title[:31], widths=widths, landscape=landscape)
+    out = _Sheet(plan)
 
-    out.line(agency, Font(name=_FONT, size=12), 20)
-    out.line(title, Font(name="黑体", size=16, bold=True), 30)
+    out.line(agency, "agency", 20)
+    out.line(title, "title", 30)
     _facts(out, data.facts)
     out.line("", _TEXT, 8)
     if data.groups:
         out.next_row(lay.DATA_ROW_POINTS)
         first = 1
         for text, span in data.groups:
-            out.put(
-                first, first + span - 1, text, font=_BOLD, horizontal="center", fill=_HEADER_FILL
-            )
+            out.put(first, first + span - 1, text, font=_BOLD, horizontal="center", fill=True)
             first += span
     header_row = out.row + 1
     first_title_row = header_row - (1 if data.groups else 0)
@@ -269,7 +233,7 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
         headers = [lay.header_text(h, w) for h, w in zip(headers, widths, strict=True)]
         out.next_row(lay.height_for(list(zip(headers, widths, strict=True)), lay.DATA_ROW_POINTS))
         for column, header in enumerate(headers, start=1):
-            out.put(column, column, header, font=_BOLD, horizontal="center", fill=_HEADER_FILL)
+            out.put(column, column, header, font=_BOLD, horizontal="center", fill=True)
     for values in data.rows:
         _table_row(out, values, kinds, _TEXT, lay.DATA_ROW_POINTS)
 
@@ -280,7 +244,7 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
     # signatures, rather than the signatures standing alone on a page.
     brk = lay.break_to_keep_tail(out.heights, repeat, tail, page, header_row + 1)
     if brk is not None:
-        sheet.row_breaks.append(Break(id=brk - 1))
+        plan.row_break = brk - 1
     if data.fill_page and data.headers:
         blank = lay.BLANK_ROW_POINTS
         for _ in range(lay.blank_rows_to_fill(out.heights, repeat, tail, page, blank, brk)):
@@ -294,11 +258,13 @@ def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
         out.next_row(_SIGNATURE_POINTS)
         out.put(1, out.count, signature_text(who, day), border=False, vertical="bottom")
 
-    _page_setup(sheet, first_title_row, header_row, landscape=landscape)
-    workbook.properties.creator = "lvye-forms"
-    workbook.properties.created = _FIXED_TIME
-    workbook.properties.modified = _FIXED_TIME
-    return workbook
+    plan.first_title_row, plan.header_row = first_title_row, header_row
+    return plan
+
+
+def build_workbook(agency: str, title: str, data: TableData) -> Workbook:
+    """The form as an openpyxl workbook (the reference the prepared engine is held to)."""
+    return openpyxl_workbook(build_plan(agency, title, data))
 
 
 def _tail_points(out: _Sheet, data: TableData, kinds: list[str]) -> float:
@@ -314,25 +280,6 @@ def _tail_points(out: _Sheet, data: TableData, kinds: list[str]) -> float:
     if data.signatures:
         tail += 10 + _SIGNATURE_POINTS * len(data.signatures)
     return tail
-
-
-def _page_setup(
-    sheet: Worksheet, first_title_row: int, header_row: int, *, landscape: bool
-) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    # Fit to the page width: the columns are sized to print at 100 % (see xlsx_layout), so
-    # this only shrinks a table too wide even for landscape, rather than cutting it in two.
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    margins = sheet.page_margins
-    margins.left = margins.right = 0.5
-    margins.top, margins.bottom, margins.header, margins.footer = 0.5, 0.7, 0.2, 0.3
-    sheet.print_title_rows = f"{first_title_row}:{header_row}"
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def render_table(agency: str, title: str, data: TableData, metadata: dict[str, Any]) -> bytes:
