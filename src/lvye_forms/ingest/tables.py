@@ -24,14 +24,13 @@ from typing import IO, Any
 
 from lxml import etree
 from openpyxl.reader.excel import ExcelReader
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from .. import limits
 from ..errors import Code
 from ..i18n import t
 from ..limits import BoundedStream, PackageRefused
+from .sheet_rows import XML_OPTIONS, CellStyles, OutsideGrid, SheetCells
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -190,12 +189,6 @@ def _xlsx_limit(name: str) -> int | None:
     return None
 
 
-_XML_PARSER_OPTIONS: dict[str, Any] = {
-    "resolve_entities": False,
-    "no_network": True,
-    "huge_tree": False,
-    "load_dtd": False,
-}
 
 
 class _RawStringsReader(ExcelReader):
@@ -216,7 +209,7 @@ class _RawStringsReader(ExcelReader):
         strings: list[str] = []
         with BoundedStream(self.archive.open(name), limits.MAX_SHEET_BYTES, what) as source:
             for _event, element in etree.iterparse(
-                source, events=("end",), tag=si, **_XML_PARSER_OPTIONS
+                source, events=("end",), tag=si, **XML_OPTIONS
             ):
                 parts = [child.text or "" for child in element if child.tag == text_tag]
                 for run in element.iterchildren(run_tag):
@@ -279,79 +272,75 @@ def _brief(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _cell_styles(workbook: Any) -> CellStyles:
+    return CellStyles(
+        dates=set(workbook._date_formats),
+        durations=set(workbook._timedelta_formats),
+        epoch=workbook.epoch,
+    )
+
+
+def _sheet_part(workbook: Any, sheet: Any) -> BoundedStream:
+    what = t(f"工作表「{sheet.title}」", f"sheet '{sheet.title}'")
+    return BoundedStream(
+        workbook._archive.open(sheet._worksheet_path), limits.MAX_SHEET_BYTES, what
+    )
+
+
+def _damaged(title: str, number: int, exc: BaseException) -> UnreadableFile:
+    if isinstance(exc, UnreadableFile):
+        return exc
+    if isinstance(exc, PackageRefused):
+        return UnreadableFile(str(exc), code=exc.code, sheet=title)
+    if isinstance(exc, OutsideGrid):
+        return UnreadableFile(
+            t(
+                f"工作表「{title}」有超出 Excel 范围的单元格位置（第 {exc.row} 行），文件已损坏",
+                f"sheet '{title}' has a cell outside Excel's grid (row {exc.row}); the file is damaged",
+            ),
+            sheet=title,
+        )
+    where = t(f"第 {number} 行附近", f"near row {number}") if number else ""
+    return UnreadableFile(
+        t(
+            f"工作表「{title}」{where}的内容已损坏，无法读取（{_brief(exc)}）",
+            f"sheet '{title}' is damaged {where} and cannot be read ({_brief(exc)})",
+        ),
+        sheet=title,
+        row=number or None,
+    )
+
+
+def _unescaped(values: dict[int, Any], number: int, escaped: dict[tuple[int, int], str]) -> None:
+    """Undo the `_xHHHH_` escapes of a row's strings in place, noting the cells that had any."""
+    for column, value in values.items():
+        if isinstance(value, str) and "_x" in value:
+            text = values[column] = unescape(value)
+            escaped[(number, column)] = text
+
+
 def _scan_sheet(workbook: Any, sheet: Any, budget: _Budget) -> SheetScan:
     title = str(sheet.title)
     scan = SheetScan(title=title, rows={}, merged=[])
-    what = t(f"工作表「{title}」", f"sheet '{title}'")
-    number = 0
+    cells = SheetCells(
+        _sheet_part(workbook, sheet),
+        sheet._shared_strings,
+        _cell_styles(workbook),
+        collect_merged=True,
+    )
     try:
-        source = BoundedStream(
-            workbook._archive.open(sheet._worksheet_path), limits.MAX_SHEET_BYTES, what
-        )
-        with source:
-            parser = WorkSheetParser(
-                source,
-                sheet._shared_strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            for number, cells in parser.parse():
-                _check_place(title, number, cells)
-                scan.cells += len(cells)
-                values: dict[int, Any] = {}
-                for cell in cells:
-                    value = cell["value"]
-                    if value is None:
-                        continue
-                    if isinstance(value, str):
-                        raw = value
-                        value = unescape(raw)
-                        if "_x" in raw or "x005F_" in raw:
-                            scan.escaped[(number, cell["column"])] = value
-                    values[cell["column"]] = value
+        with cells.source:
+            for number, values in cells:
                 if values:
+                    _unescaped(values, number, scan.escaped)
                     budget.spend(len(values), title, number)
                     scan.rows.setdefault(number, {}).update(values)
-            merged = parser.merged_cells
-    except UnreadableFile:
-        raise
-    except PackageRefused as exc:
-        raise UnreadableFile(str(exc), code=exc.code, sheet=title) from exc
-    except Exception as exc:
-        where = t(f"第 {number} 行附近", f"near row {number}") if number else ""
-        raise UnreadableFile(
-            t(
-                f"工作表「{title}」{where}的内容已损坏，无法读取（{_brief(exc)}）",
-                f"sheet '{title}' is damaged {where} and cannot be read ({_brief(exc)})",
-            ),
-            sheet=title,
-            row=number or None,
-        ) from exc
-    for item in merged.mergeCell if merged is not None else []:
-        try:
-            min_col, min_row, max_col, max_row = range_boundaries(str(item.ref))
-        except (TypeError, ValueError):
-            continue
-        if None not in (min_col, min_row, max_col, max_row):
-            scan.merged.append((min_col, min_row, max_col, max_row))
+    except Exception as exc:  # lxml, int(), a shared string that is not there: all damage
+        raise _damaged(title, cells.number, exc) from exc
+    scan.cells = cells.cells
+    scan.merged = cells.merged
     _blank_merged(scan, budget)
     return scan
-
-
-def _check_place(title: str, number: int, cells: list[dict[str, Any]]) -> None:
-    """Refuse rows and columns Excel cannot have (they would make us allocate for them)."""
-    bad_row = not 1 <= number <= limits.EXCEL_MAX_ROW
-    bad_column = any(not 1 <= c["column"] <= limits.EXCEL_MAX_COLUMN for c in cells)
-    if bad_row or bad_column:
-        raise UnreadableFile(
-            t(
-                f"工作表「{title}」有超出 Excel 范围的单元格位置（第 {number} 行），文件已损坏",
-                f"sheet '{title}' has a cell outside Excel's grid (row {number}); the file is damaged",
-            ),
-            sheet=title,
-        )
 
 
 def _blank_merged(scan: SheetScan, budget: _Budget) -> None:
@@ -667,7 +656,7 @@ def workbook_form_id(path: Path) -> str | None:
                 )
             except KeyError:
                 return None
-            root = etree.fromstring(data, etree.XMLParser(**_XML_PARSER_OPTIONS))
+            root = etree.fromstring(data, etree.XMLParser(**XML_OPTIONS))
     except limits.TooLarge as exc:
         raise UnreadableFile(str(exc), code=exc.code) from exc
     except (PackageRefused, zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError):
