@@ -10,6 +10,7 @@ from ..model import FormModel
 from ..registry import template_path
 from .context import template_context
 from .docx import PreparedTemplate
+from .fast_xlsx import fallback as table_fallback
 from .output import safe_name
 from .tabular import table_data
 from .xlsx import render_table
@@ -23,10 +24,10 @@ def _prepared(form_id: str) -> PreparedTemplate:
 
 
 def engine_fallback(form_id: str) -> str:
-    """Why docxtpl rather than the prepared engine rendered documents of this form in this
-    process ("" when it did not, or the form is not a DOCX one)."""
+    """Why docxtpl (openpyxl for an XLSX form) rather than the prepared engine rendered
+    documents of this form in this process ("" when it did not)."""
     if form_id not in _used:
-        return ""
+        return table_fallback(form_id)
     return _prepared(form_id).fallback
 
 

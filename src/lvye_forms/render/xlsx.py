@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 
 from . import xlsx_layout as lay
+from .fast_xlsx import render_prepared
 from .package import add_custom_xml, normalise_zip
 from .xlsx_plan import NUMBER_FORMATS, Put, SheetPlan, Style, check, openpyxl_workbook
 
@@ -282,10 +283,21 @@ def _tail_points(out: _Sheet, data: TableData, kinds: list[str]) -> float:
     return tail
 
 
-def render_table(agency: str, title: str, data: TableData, metadata: dict[str, Any]) -> bytes:
-    """The finished XLSX as bytes, with `metadata` embedded; same input → same bytes."""
+def render_table(
+    agency: str, title: str, data: TableData, metadata: dict[str, Any], *, prepared: bool = True
+) -> bytes:
+    """The finished XLSX as bytes, with `metadata` embedded; same input → same bytes.
+
+    Made by the prepared engine (render/fast_xlsx.py); by openpyxl when `prepared` is False
+    or the engine cannot make it (`fast_xlsx.fallback` then says why).
+    """
+    plan = build_plan(agency, title, data)
+    if prepared:
+        made = render_prepared(plan, metadata)
+        if made is not None:
+            return made
     buffer = io.BytesIO()
-    build_workbook(agency, title, data).save(buffer)
+    openpyxl_workbook(plan).save(buffer)
     return normalise_zip(
         add_custom_xml(buffer.getvalue(), metadata, main_rels="xl/_rels/workbook.xml.rels")
     )
