@@ -20,8 +20,9 @@ from pydantic import ValidationError
 from .errors import Code, Problem, message
 from .i18n import t
 from .ingest.errorcopy import write_error_copy
-from .ingest.records import Candidate, FormReader, Outcome, translate
-from .ingest.tables import SourceRow, Table, UnreadableFile, read_tables, workbook_form_id
+from .ingest.records import FormReader, find_main_table, translate
+from .ingest.stream import open_tables
+from .ingest.tables import Table, UnreadableFile, workbook_form_id
 from .model import FormModel
 from .paths import display_path
 from .privacy import mask_text
@@ -120,60 +121,72 @@ class RenderRun:
         return Problem(code=code.value, message=message(code, **ctx), file=display_path(path.name))
 
     def _render_tables(self, path: Path) -> list[FileReport]:
+        reports: list[FileReport] = []
         try:
-            tables = read_tables(path)
-            models = [get_form(self.form_id)] if self.form_id else detect_forms(path, tables)
+            with open_tables(path) as tables:
+                models = [get_form(self.form_id)] if self.form_id else detect_forms(path, tables)
+                if not models:
+                    reason = t(
+                        "工作簿中没有可识别的表单工作表；请在命令中写明表单编号，如 render case_consent 文件.xlsx",
+                        "no sheet of the workbook is a form this tool knows; name the form, "
+                        "e.g. render case_consent file.xlsx",
+                    )
+                    report = FileReport(input=path)
+                    report.problems.append(
+                        self._file_problem(path, Code.UNKNOWN_FORM, reason=reason)
+                    )
+                    return [report]
+                for model in models:
+                    report = FileReport(input=path, form_id=model.form_id)
+                    reports.append(report)
+                    self._render_form(path, model, tables, report)
         except UnreadableFile as exc:
-            # Located when it can be (a CSV line, a sheet); no error copy of a file we can't read.
-            report = FileReport(input=path)
-            report.problems.append(
-                Problem(
-                    code=exc.code.value,
-                    message=message(exc.code, reason=str(exc)),
-                    file=display_path(path.name),
-                    sheet=exc.sheet,
-                    row=exc.row,
-                    column=exc.column,
-                    value=mask_text(exc.value) if not self.show_personal else exc.value,
-                )
-            )
-            return [report]
-        if not models:
-            report = FileReport(input=path)
-            reason = t(
-                "工作簿中没有可识别的表单工作表；请在命令中写明表单编号，如 render case_consent 文件.xlsx",
-                "no sheet of the workbook is a form this tool knows; name the form, "
-                "e.g. render case_consent file.xlsx",
-            )
-            report.problems.append(self._file_problem(path, Code.UNKNOWN_FORM, reason=reason))
-            return [report]
-        reports = []
-        for model in models:
-            report = FileReport(input=path, form_id=model.form_id)
-            reader = _LazyReader(
-                model,
-                display_path(path.name),
-                today=self.today,
-                show_personal=self.show_personal,
-            )
-            outcomes, file_problems = reader.read(tables)
-            report.problems.extend(file_problems)
-            report.rows = len(outcomes)
-            self.events.rows_found(len(outcomes))
-            for index, pending in enumerate(outcomes):
-                outcomes[index] = _SETTLED  # only rows in flight keep their record alive
-                outcome = reader.settle(pending)
-                if outcome.record is None:
-                    self._writer.later(_failed(report, outcome.problems, self.events))
-                    continue
-                self._write_document(outcome.record, self.agency or DEFAULT_AGENCY, report)
-            self._writer.drain()  # this form's report is complete before the next begins
-            reports.append(report)
+            # Located when it can be (a CSV line, a sheet, a row). Damage found part-way
+            # through a sheet ends that file: what was made before it stays and is reported.
+            report = reports[-1] if reports else FileReport(input=path)
+            report.problems.append(self._unreadable(path, exc))
+            if not reports:
+                return [report]  # no error copy of a file we can't read
         for report in reports:
             # File-level problems first, then sheet by sheet in row order: how staff fix them.
             report.problems.sort(key=lambda p: (p.row is not None, p.sheet, p.row or 0))
         self._error_copy(path, reports)
         return reports
+
+    def _render_form(
+        self, path: Path, model: type[FormModel], tables: dict[str, Table], report: FileReport
+    ) -> None:
+        """Each row of `model`'s sheet read, validated and handed to the writer in turn: only
+        the rows in flight are alive, however long the sheet."""
+        reader = FormReader(
+            model, display_path(path.name), today=self.today, show_personal=self.show_personal
+        )
+        main = find_main_table(reader.spec, tables)
+        expected = main.expected_rows if main is not None else 0
+        self.events.rows_found(expected)
+        try:
+            for candidate in reader.candidates(tables, report.problems):
+                report.rows += 1
+                outcome = reader.validate(candidate)
+                if outcome.record is None:
+                    self._writer.later(_failed(report, outcome.problems, self.events))
+                    continue
+                self._write_document(outcome.record, self.agency or DEFAULT_AGENCY, report)
+        finally:
+            self._writer.drain()  # this form's report is complete before the next begins
+            if report.rows != expected:  # the estimate was off (blank rows, repeated keys)
+                self.events.rows_found(report.rows - expected)
+
+    def _unreadable(self, path: Path, exc: UnreadableFile) -> Problem:
+        return Problem(
+            code=exc.code.value,
+            message=message(exc.code, reason=str(exc)),
+            file=display_path(path.name),
+            sheet=exc.sheet,
+            row=exc.row,
+            column=exc.column,
+            value=mask_text(exc.value) if not self.show_personal else exc.value,
+        )
 
     def _error_copy(self, path: Path, reports: list[FileReport]) -> None:
         problems = [p for r in reports for p in r.problems if p.row is not None]
@@ -287,21 +300,6 @@ class RenderRun:
         embedded_agency = item.get("agency") if isinstance(item, dict) else None
         agency = self.agency or (embedded_agency if isinstance(embedded_agency, str) else None)
         self._write_document(record, agency or DEFAULT_AGENCY, report)
-
-
-class _LazyReader(FormReader):
-    """A FormReader whose rows are validated as the run comes to them rather than all at
-    once, so a batch of any size holds only the records still being written. Everything else
-    (file problems, duplicate keys, list rows, the order) is the reader's own."""
-
-    def validate(self, candidate: Candidate) -> Outcome:
-        return Outcome(candidate, None, [])  # a placeholder: `settle` validates it
-
-    def settle(self, pending: Outcome) -> Outcome:
-        return FormReader.validate(self, pending.candidate)
-
-
-_SETTLED = Outcome(Candidate(main=SourceRow(sheet="", row=0, values={})), None, [])
 
 
 def _failed(report: FileReport, problems: list[Problem], events: RenderEvents) -> Any:

@@ -7,6 +7,7 @@ returned as an `errors.Problem` that names the sheet, row, column header and val
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from ..errors import Code, Problem, message
 from ..fields import normalise_code
 from ..model import FormModel
 from ..privacy import mask_text, mask_whole
-from ..schema import PERSONAL_KINDS, FieldSpec, FormSpec, form_spec
+from ..schema import PERSONAL_KINDS, FieldSpec, FormSpec, PartSpec, form_spec
 from .tables import SourceRow, Table
 
 
@@ -96,25 +97,62 @@ class FormReader:
 
     def read(self, tables: dict[str, Table]) -> tuple[list[Outcome], list[Problem]]:
         """Outcomes for every main row, and the file-level problems (missing sheet, column…)."""
+        problems: list[Problem] = []
+        outcomes = [self.validate(c) for c in self.candidates(tables, problems)]
+        return outcomes, problems
+
+    def candidates(self, tables: dict[str, Table], problems: list[Problem]) -> Iterator[Candidate]:
+        """The cells of each document, in the main sheet's order, as the sheet is read.
+
+        File-level problems go to `problems`: the sheet's columns before the first candidate,
+        a repeated key when its row is reached, list rows that belong to no row at the end.
+        Only the list sheets are held whole (each document takes its rows from them).
+        """
         main = find_main_table(self.spec, tables)
         if main is None:
             missing = message(Code.MISSING_SHEET, sheet=self.spec.sheet_name)
-            return [], [self.problem(Code.MISSING_SHEET, sheet=self.spec.sheet_name, text=missing)]
-        file_problems = self._missing_columns(main, self.spec.columns)
-        file_problems += self._odd_columns(main, self.spec.columns)
+            problems.append(
+                self.problem(Code.MISSING_SHEET, sheet=self.spec.sheet_name, text=missing)
+            )
+            return
+        found = self._missing_columns(main, self.spec.columns)
+        found += self._odd_columns(main, self.spec.columns)
+        part_rows = {
+            part.name: list(table.iter_rows()) for part, table in self._part_tables(tables)
+        }
+        for part, table in self._part_tables(tables):
+            found += self._odd_columns(table, (self.spec.key, *part.fields))
+        problems += found
+        if any(p.column == self.spec.key.label for p in found):
+            return
+        key_label = self.spec.key.label
+        by_key: dict[str, dict[str, list[SourceRow]]] = {}
+        for name, rows in part_rows.items():
+            for row in rows:
+                key = _key_text(row.values.get(key_label))
+                by_key.setdefault(key, {}).setdefault(name, []).append(row)
+        first_row: dict[str, int] = {}
+        for row in main.iter_rows():
+            key = _key_text(row.values.get(key_label))
+            if not key:
+                # Still validated, so the row reports every empty required cell at once.
+                yield Candidate(main=row)
+                continue
+            if key in first_row:
+                problems.append(
+                    self.problem(Code.DUPLICATE_KEY, row, key_label, key, other_row=first_row[key])
+                )
+                continue
+            first_row[key] = row.row
+            yield Candidate(main=row, parts=by_key.pop(key, {}))
+        problems += self._orphans(part_rows, first_row)
+
+    def _part_tables(self, tables: dict[str, Table]) -> Iterator[tuple[PartSpec, Table]]:
         for part in self.spec.parts:
             single, combined = self.spec.part_sheet_names(part)
-            part_table = tables.get(combined) or tables.get(single)
-            if part_table is not None:
-                key = (self.spec.key,)
-                file_problems += self._odd_columns(part_table, (*key, *part.fields))
-        if any(p.column == self.spec.key.label for p in file_problems):
-            return [], file_problems
-        candidates, key_problems = self._candidates(main)
-        file_problems += key_problems
-        file_problems += self._attach_parts(tables, candidates)
-        outcomes = [self.validate(c) for c in candidates.values()]
-        return outcomes, file_problems
+            table = tables.get(combined) or tables.get(single)
+            if table is not None:  # an absent list sheet is an empty list
+                yield part, table
 
     def _missing_columns(self, table: Table, columns: tuple[FieldSpec, ...]) -> list[Problem]:
         return [
@@ -145,48 +183,20 @@ class FormReader:
             seen.add(header)
         return problems
 
-    def _candidates(self, main: Table) -> tuple[dict[str, Candidate], list[Problem]]:
-        key_label = self.spec.key.label
-        candidates: dict[str, Candidate] = {}
-        problems: list[Problem] = []
-        first_row: dict[str, int] = {}
-        for row in main.rows:
-            key = _key_text(row.values.get(key_label))
-            if not key:
-                # Still validated, so the row reports every empty required cell at once.
-                candidates[f"\0row{row.row}"] = Candidate(main=row)
-                continue
-            if key in first_row:
-                problems.append(
-                    self.problem(Code.DUPLICATE_KEY, row, key_label, key, other_row=first_row[key])
-                )
-                continue
-            first_row[key] = row.row
-            candidates[key] = Candidate(main=row)
-        return candidates, problems
-
-    def _attach_parts(
-        self, tables: dict[str, Table], candidates: dict[str, Candidate]
+    def _orphans(
+        self, part_rows: dict[str, list[SourceRow]], keys: dict[str, int]
     ) -> list[Problem]:
+        """List rows whose key names no row of the main sheet (or names none at all)."""
         problems: list[Problem] = []
         key_label = self.spec.key.label
-        main_sheet = self.spec.sheet_name
-        for part in self.spec.parts:
-            single, combined = self.spec.part_sheet_names(part)
-            table = tables.get(combined) or tables.get(single)
-            if table is None:
-                continue  # an absent list sheet is an empty list; required parts fail in the model
-            for row in table.rows:
+        orphan = message(Code.ORPHAN_ROW, sheet=self.spec.sheet_name)
+        for rows in part_rows.values():
+            for row in rows:
                 key = _key_text(row.values.get(key_label))
-                if key not in candidates:
-                    orphan = message(Code.ORPHAN_ROW, sheet=main_sheet)
-                    problems.append(
-                        self.problem(Code.ORPHAN_ROW, row, key_label, key, text=orphan)
-                        if key
-                        else self.problem(Code.REQUIRED, row, key_label)
-                    )
-                    continue
-                candidates[key].parts.setdefault(part.name, []).append(row)
+                if not key:
+                    problems.append(self.problem(Code.REQUIRED, row, key_label))
+                elif key not in keys:
+                    problems.append(self.problem(Code.ORPHAN_ROW, row, key_label, key, text=orphan))
         return problems
 
     # --- validating ------------------------------------------------------------------------

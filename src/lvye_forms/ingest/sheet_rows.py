@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from lxml import etree
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
@@ -201,7 +201,7 @@ class SheetOutline:
     rows: int  # <row> elements, empty ones included: an estimate of the rows to come
 
 
-def outline(source: IO[bytes]) -> SheetOutline:
+def outline(source: BoundedStream) -> SheetOutline:
     """The merged ranges and the row count of a sheet part, without parsing it as XML."""
     merged: list[tuple[int, int, int, int]] = []
     rows = 0

@@ -77,6 +77,15 @@ class Table:
     header_row: int | None = None  # the row number of the headers, as Excel numbers it
     columns: dict[str, int] = field(default_factory=dict)  # header → column number (1-based)
 
+    def iter_rows(self) -> Iterator[SourceRow]:
+        """The rows under the header, in order (a streamed sheet reads them as they come)."""
+        return iter(self.rows)
+
+    @property
+    def expected_rows(self) -> int:
+        """How many rows are expected (exact here; an estimate for a streamed sheet)."""
+        return len(self.rows)
+
 
 def clean_header(text: Any) -> str:
     """Header text without the marks people add: spaces, line breaks, a trailing * or （必填）."""
@@ -91,7 +100,7 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-class _Budget:
+class Budget:
     """Counts the cells read from one file and refuses the file past `limits.MAX_CELLS`."""
 
     def __init__(self, limit: int | None = None) -> None:
@@ -114,35 +123,53 @@ class _Budget:
             )
 
 
+def is_blank_row(values: Mapping[int, Any]) -> bool:
+    """Empty or merely formatted rows (often trailing) are not rows of the table."""
+    return all(_is_blank(v) for v in values.values())
+
+
+def take_header(table: Table, number: int, values: Mapping[int, Any]) -> list[tuple[int, str]]:
+    """Make row `number` the table's header; the (column, header) pairs whose cells are kept.
+
+    Cells under a blank header are not kept; a header written twice keeps its first column
+    (the reader reports the second).
+    """
+    width = max(values)
+    table.headers = [clean_header(values.get(c)) for c in range(1, width + 1)]
+    table.header_row = number
+    first: dict[str, int] = {}
+    for c, h in enumerate(table.headers, start=1):
+        if h:
+            first.setdefault(h, c)
+    table.columns = dict(first)
+    return [(c, h) for h, c in first.items()]
+
+
+def source_row(
+    name: str, labelled: list[tuple[int, str]], number: int, values: Mapping[int, Any]
+) -> SourceRow:
+    return SourceRow(sheet=name, row=number, values={h: values.get(c) for c, h in labelled})
+
+
 def _table_from_rows(
-    name: str, rows: Iterable[tuple[int, Mapping[int, Any]]], budget: _Budget | None = None
+    name: str, rows: Iterable[tuple[int, Mapping[int, Any]]], budget: Budget | None = None
 ) -> Table:
     """Rows are (row number, {column number: value}); the first non-blank row is the header.
 
-    Cells under a blank header are not kept; a row whose only values lie there still counts
-    (it is validated, so its empty required cells are reported rather than silently skipped).
+    A row whose only values lie under blank headers still counts (it is validated, so its
+    empty required cells are reported rather than silently skipped).
     """
-    budget = budget or _Budget()
+    budget = budget or Budget()
     table = Table(name=name, headers=[])
     labelled: list[tuple[int, str]] = []
     for number, values in rows:
-        if all(_is_blank(v) for v in values.values()):
-            continue  # empty or merely formatted rows, often trailing
+        if is_blank_row(values):
+            continue
         if table.header_row is None:
-            width = max(values)
-            table.headers = [clean_header(values.get(c)) for c in range(1, width + 1)]
-            table.header_row = number
-            # A header written twice: the first column holds the value (the reader reports it).
-            first: dict[str, int] = {}
-            for c, h in enumerate(table.headers, start=1):
-                if h:
-                    first.setdefault(h, c)
-            labelled = [(c, h) for h, c in first.items()]
-            table.columns = dict(first)
+            labelled = take_header(table, number, values)
             continue
         budget.spend(len(labelled), name, number)
-        cells = {h: values.get(c) for c, h in labelled}
-        table.rows.append(SourceRow(sheet=name, row=number, values=cells))
+        table.rows.append(source_row(name, labelled, number, values))
     return table
 
 
@@ -232,7 +259,7 @@ class SheetScan:
     escaped: dict[tuple[int, int], str] = field(default_factory=dict)  # text that used _x escapes
 
 
-def _opened_workbook(stream: IO[bytes]) -> Any:
+def opened_workbook(stream: IO[bytes]) -> Any:
     """openpyxl's read-only workbook over `stream`, after the package passed every check."""
     try:
         package = limits.open_package(stream, _xlsx_limit, kind=".xlsx")
@@ -272,7 +299,7 @@ def _brief(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _cell_styles(workbook: Any) -> CellStyles:
+def cell_styles(workbook: Any) -> CellStyles:
     return CellStyles(
         dates=set(workbook._date_formats),
         durations=set(workbook._timedelta_formats),
@@ -280,14 +307,14 @@ def _cell_styles(workbook: Any) -> CellStyles:
     )
 
 
-def _sheet_part(workbook: Any, sheet: Any) -> BoundedStream:
+def sheet_part(workbook: Any, sheet: Any) -> BoundedStream:
     what = t(f"工作表「{sheet.title}」", f"sheet '{sheet.title}'")
     return BoundedStream(
         workbook._archive.open(sheet._worksheet_path), limits.MAX_SHEET_BYTES, what
     )
 
 
-def _damaged(title: str, number: int, exc: BaseException) -> UnreadableFile:
+def damaged(title: str, number: int, exc: BaseException) -> UnreadableFile:
     if isinstance(exc, UnreadableFile):
         return exc
     if isinstance(exc, PackageRefused):
@@ -311,7 +338,7 @@ def _damaged(title: str, number: int, exc: BaseException) -> UnreadableFile:
     )
 
 
-def _unescaped(values: dict[int, Any], number: int, escaped: dict[tuple[int, int], str]) -> None:
+def unescaped(values: dict[int, Any], number: int, escaped: dict[tuple[int, int], str]) -> None:
     """Undo the `_xHHHH_` escapes of a row's strings in place, noting the cells that had any."""
     for column, value in values.items():
         if isinstance(value, str) and "_x" in value:
@@ -319,31 +346,31 @@ def _unescaped(values: dict[int, Any], number: int, escaped: dict[tuple[int, int
             escaped[(number, column)] = text
 
 
-def _scan_sheet(workbook: Any, sheet: Any, budget: _Budget) -> SheetScan:
+def _scan_sheet(workbook: Any, sheet: Any, budget: Budget) -> SheetScan:
     title = str(sheet.title)
     scan = SheetScan(title=title, rows={}, merged=[])
     cells = SheetCells(
-        _sheet_part(workbook, sheet),
+        sheet_part(workbook, sheet),
         sheet._shared_strings,
-        _cell_styles(workbook),
+        cell_styles(workbook),
         collect_merged=True,
     )
     try:
         with cells.source:
             for number, values in cells:
                 if values:
-                    _unescaped(values, number, scan.escaped)
+                    unescaped(values, number, scan.escaped)
                     budget.spend(len(values), title, number)
                     scan.rows.setdefault(number, {}).update(values)
     except Exception as exc:  # lxml, int(), a shared string that is not there: all damage
-        raise _damaged(title, cells.number, exc) from exc
+        raise damaged(title, cells.number, exc) from exc
     scan.cells = cells.cells
     scan.merged = cells.merged
     _blank_merged(scan, budget)
     return scan
 
 
-def _blank_merged(scan: SheetScan, budget: _Budget) -> None:
+def _blank_merged(scan: SheetScan, budget: Budget) -> None:
     """A merged range's value is its top-left cell's: drop any value the others still carry."""
     if not scan.merged or not scan.rows:
         return
@@ -360,10 +387,10 @@ def _blank_merged(scan: SheetScan, budget: _Budget) -> None:
 
 def scan_xlsx(stream: IO[bytes]) -> list[SheetScan]:
     """Every worksheet of the workbook in `stream`, in order; raises UnreadableFile."""
-    budget = _Budget()
+    budget = Budget()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        workbook = _opened_workbook(stream)
+        workbook = opened_workbook(stream)
         try:
             return [
                 _scan_sheet(workbook, sheet, budget)
@@ -377,7 +404,7 @@ def scan_xlsx(stream: IO[bytes]) -> list[SheetScan]:
 def tables_from_scans(scans: list[SheetScan]) -> dict[str, Table]:
     """The tables of the scanned sheets. Each scan's rows are handed over as the table takes
     them (the scan is left without rows), so a large sheet is never held twice."""
-    budget = _Budget()
+    budget = Budget()
     return {
         scan.title: _table_from_rows(scan.title, _handed_over(scan.rows), budget)
         for scan in scans
@@ -389,7 +416,7 @@ def _handed_over(rows: dict[int, dict[int, Any]]) -> Iterator[tuple[int, dict[in
         yield number, rows.pop(number)
 
 
-def _open_input(path: Path) -> IO[bytes]:
+def open_input(path: Path) -> IO[bytes]:
     try:
         return path.open("rb")
     except OSError as exc:
@@ -410,7 +437,7 @@ def _os_reason(exc: OSError) -> str:
 
 
 def read_xlsx(path: Path) -> dict[str, Table]:
-    with _open_input(path) as stream:
+    with open_input(path) as stream:
         return tables_from_scans(scan_xlsx(stream))
 
 
@@ -512,7 +539,7 @@ def _valid_utf8(line: bytes) -> bool:
 
 
 def _read_csv_bytes(path: Path) -> bytes:
-    with _open_input(path) as stream:
+    with open_input(path) as stream:
         data = stream.read(limits.MAX_CSV_BYTES + 1)
     if len(data) > limits.MAX_CSV_BYTES:
         raise UnreadableFile(
@@ -591,7 +618,7 @@ def _csv_reason(exc: csv.Error, record: int, line: int) -> str:
 def csv_rows(path: Path) -> list[list[str]]:
     """The rows of a CSV file (comma, tab or semicolon separated), as text."""
     text = decode_text(_read_csv_bytes(path), path.name)
-    budget = _Budget()
+    budget = Budget()
     rows: list[list[str]] = []
     for values in _csv_records(text, path.name):
         budget.spend(len(values), path.name, len(rows) + 1)
@@ -607,9 +634,8 @@ def read_csv(path: Path) -> dict[str, Table]:
     return {path.name: _table_from_rows(path.name, rows)}
 
 
-def read_tables(path: Path) -> dict[str, Table]:
-    """Every sheet of a workbook (or the one table of a CSV file), by sheet name."""
-    suffix = path.suffix.lower()
+def check_regular_file(path: Path) -> None:
+    """Refuse what is not a file we can read to the end."""
     if not path.exists():
         raise UnreadableFile(t("文件不存在", "the file does not exist"))
     if path.is_dir():
@@ -618,6 +644,12 @@ def read_tables(path: Path) -> dict[str, Table]:
         raise UnreadableFile(
             t("这不是普通文件（可能是管道或设备）", "not a regular file (a pipe or a device)")
         )
+
+
+def read_tables(path: Path) -> dict[str, Table]:
+    """Every sheet of a workbook (or the one table of a CSV file), by sheet name."""
+    suffix = path.suffix.lower()
+    check_regular_file(path)
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(path)
     if suffix in CSV_SUFFIXES:
