@@ -153,7 +153,9 @@ def scan_archive(root: Path, register: Path | None = None) -> ScanResult:
     real_root = _resolved(root) or root
     documents: list[ArchiveDocument] = []
     for path in files:
-        real = _resolved(path) or path
+        # Resolving a path costs a system call per folder of it: only when a register is
+        # there to compare with.
+        real = (_resolved(path) or path) if skip or listed else path
         if real in skip:
             continue
         if real in listed:

@@ -23,6 +23,7 @@ from ..model import FormModel
 from ..paths import display_text
 from ..registry import UnknownForm, get_form
 from ..render.embed import NoEmbeddedData, read_embedded
+from .datapart import SLOW, read_data_part
 from .facts import NoSuchField, Unknown, UnknownFact, scan_facts, session_target
 from .names import NameParts, month_field, parse_file_name
 from .unplaced import (
@@ -373,15 +374,21 @@ def identify(path: Path) -> ArchiveDocument | Unplaced:
     """What one file is: a document, or an `Unplaced` saying why it is not one."""
     suffix = path.suffix.lower()
     if suffix in OOXML_SUFFIXES:
-        problem = _unreadable(path)
-        if problem is not None:
-            return problem
-        try:
-            return _from_embedded(path, read_embedded(path))
-        except NoEmbeddedData:
-            pass  # a hand-made Word/Excel file: identified by its name below
-        except Exception as exc:  # whatever a damaged or edited package raises
-            return _embedded_problem(path, exc)
+        # The common case, a readable package of ours, straight from its zip directory;
+        # anything else the careful way, which says what is wrong as it always did.
+        payload = read_data_part(path)
+        if isinstance(payload, dict):
+            return _from_embedded(path, payload)
+        if payload == SLOW:
+            problem = _unreadable(path)
+            if problem is not None:
+                return problem
+            try:
+                return _from_embedded(path, read_embedded(path))
+            except NoEmbeddedData:
+                pass  # a hand-made Word/Excel file: identified by its name below
+            except Exception as exc:  # whatever a damaged or edited package raises
+                return _embedded_problem(path, exc)
     if suffix not in SCAN_SUFFIXES:
         return _not_a_document(path)
     parsed = parse_file_name(path)

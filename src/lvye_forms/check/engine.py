@@ -281,6 +281,9 @@ class CheckContext:
         self.since = since
         # `archive` by form (see archive_index): shared by every subject of a run.
         self.index = index
+        # What `_docs` found, by (forms, scope): the documents do not change while a
+        # subject's rules are evaluated, and the rules ask the same questions many times.
+        self._found: dict[tuple[tuple[str, ...], str], list[DocView]] = {}
 
     def service_point(self) -> ServicePoint | None:
         """The subject's service point: itself, or the one its documents name."""
@@ -332,6 +335,16 @@ class CheckContext:
         return oldest, "guessed"
 
     def _docs(self, forms: tuple[str, ...], scope: str = "subject") -> list[DocView]:
+        key = (forms, scope)
+        try:
+            found = self._found.get(key)
+        except TypeError:  # has(['x']): not a form id, as _find says
+            return self._find(forms, scope)
+        if found is None:
+            found = self._found[key] = self._find(forms, scope)
+        return list(found)  # a list of its own for each caller
+
+    def _find(self, forms: tuple[str, ...], scope: str) -> list[DocView]:
         for form_id in forms:
             _form(form_id)
         if scope == "subject":
@@ -453,7 +466,13 @@ def _shown(expression: str) -> str:
 
 
 def _evaluate(
-    expression: str, variables: dict[str, Any], line: int, source: str, *, unknown: bool = False
+    expression: str,
+    variables: dict[str, Any],
+    line: int,
+    source: str,
+    *,
+    unknown: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> Any:
     """The value of one profile expression for one subject (and item, and document).
 
@@ -469,7 +488,7 @@ def _evaluate(
         return ProfileError(f"{where}：{reason}：{_shown(expression)}")
 
     try:
-        result = sandbox.evaluate(sandbox.compile_expression(expression), variables)
+        result = sandbox.evaluate(sandbox.compile_expression(expression), variables, extra)
     except UnknownFact:
         raise
     except NoSuchField as exc:
@@ -846,9 +865,11 @@ def _evaluate_requirement(
     variables: dict[str, Any],
     profile: Profile,
 ) -> list[Finding]:
+    # `variables` are shared by every evaluation for the subject; `extra` is the item and
+    # document of one evaluation (see sandbox.evaluate).
     def run(expression: str | None, extra: dict[str, Any]) -> Any:
         return (
-            _evaluate(expression, {**variables, **extra}, requirement.line, profile.source)
+            _evaluate(expression, variables, requirement.line, profile.source, extra=extra)
             if expression
             else None
         )
@@ -862,9 +883,10 @@ def _evaluate_requirement(
 
     def decide(expression: str, extra: dict[str, Any]) -> tuple[bool | None, UnknownFact | None]:
         """A condition's truth (see `_decide`), or the fact it needs."""
-        scope = {**variables, **extra}
         return _decide(
-            lambda: _evaluate(expression, scope, requirement.line, profile.source, unknown=True)
+            lambda: _evaluate(
+                expression, variables, requirement.line, profile.source, unknown=True, extra=extra
+            )
         )
 
     def judge(

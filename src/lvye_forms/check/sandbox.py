@@ -29,11 +29,11 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateRuntimeError, UndefinedError, nodes
+from jinja2 import StrictUndefined, Template, TemplateRuntimeError, UndefinedError, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.filters import FILTERS, make_attrgetter
 from jinja2.parser import Parser
-from jinja2.runtime import Undefined
+from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing, pass_environment
 from pydantic import BaseModel
@@ -385,10 +385,26 @@ class _CodeGenerator(CodeGenerator):
         self.write("))")
 
 
+class _Context(Context):
+    """Names from the evaluation's own values, then the shared variables, then `range`.
+
+    `evaluate` hands the subject's variables to the context as they are (jinja would copy
+    them, with the globals, into a new dict for every evaluation); the few values of one
+    evaluation (`doc`, `item`) are the context's own."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        if key in self.vars:
+            return self.vars[key]
+        if key in self.parent:
+            return self.parent[key]
+        return self.environment.globals.get(key, missing)
+
+
 class ProfileSandbox(ImmutableSandboxedEnvironment):
     """The environment every profile expression is compiled and run in."""
 
     code_generator_class = _CodeGenerator
+    context_class = _Context
     intercepted_binops = frozenset(_BINOPS)
 
     def __init__(self) -> None:
@@ -454,8 +470,30 @@ def _check_nodes(expression: nodes.Expr) -> None:
             raise ExpressionError(f"没有名为“{node.name}”的测试")
 
 
+class CompiledExpression:
+    """A profile expression compiled once (per process: `compile_expression` caches it),
+    run by `evaluate` for every subject, item and document."""
+
+    __slots__ = ("_template",)
+
+    def __init__(self, template: Template) -> None:
+        self._template = template
+
+    def run(self, variables: dict[str, Any], extra: dict[str, Any] | None = None) -> Any:
+        """The expression's raw value (an Undefined stays one)."""
+        context = self._template.new_context(variables, shared=True)
+        if extra:
+            context.vars.update(extra)
+        for _ in self._template.root_render_func(context):
+            pass
+        return context.vars["result"]
+
+    def __call__(self, **variables: Any) -> Any:
+        return self.run(variables)
+
+
 @lru_cache(maxsize=2048)
-def compile_expression(text: str) -> Callable[..., Any]:
+def compile_expression(text: str) -> CompiledExpression:
     """`text` compiled in the sandbox, after checking its names, attributes and filters.
 
     Raises jinja2.TemplateSyntaxError for a syntax error and ExpressionError for an expression
@@ -466,21 +504,28 @@ def compile_expression(text: str) -> Callable[..., Any]:
     try:
         parser = Parser(ENV, text, state="variable")
         expression = parser.parse_expression()
-        if parser.stream.eos:
-            _check_nodes(expression)
-        return ENV.compile_expression(text, undefined_to_none=False)
+        if not parser.stream.eos:
+            ENV.compile_expression(text)  # raises jinja's own "chunk after expression"
+        _check_nodes(expression)
+        expression.set_environment(ENV)  # as jinja's compile_expression does
+        body = [nodes.Assign(nodes.Name("result", "store"), expression, lineno=1)]
+        return CompiledExpression(ENV.from_string(nodes.Template(body, lineno=1)))
     except (RecursionError, MemoryError, SyntaxError, OverflowError):
         raise ExpressionError("表达式嵌套过深或过于复杂") from None
 
 
-def evaluate(compiled: Callable[..., Any], variables: dict[str, Any]) -> Any:
-    """The value of a compiled expression; an undefined result raises its error here.
+def evaluate(
+    compiled: CompiledExpression, variables: dict[str, Any], extra: dict[str, Any] | None = None
+) -> Any:
+    """The value of a compiled expression with `variables` (not copied: shared by every
+    evaluation for one subject) and `extra` (this evaluation's `item`, `doc`); an undefined
+    result raises its error here.
 
     Raises what the expression raises (TypeError for a missing fact, jinja2's UndefinedError
     and SecurityError, SandboxLimit, OverflowError, …); the engine sorts them out.
     """
     _budget.used = 0
-    result = compiled(**variables)
+    result = compiled.run(variables, extra)
     if isinstance(result, Undefined):
         str(result)  # a StrictUndefined raises UndefinedError or SecurityError
     if isinstance(result, Iterator):

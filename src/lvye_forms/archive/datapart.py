@@ -1,0 +1,208 @@
+"""Reading a document's data part straight from its zip directory, for the checker.
+
+`render.embed.read_embedded` opens the package with every check `limits.open_package` makes
+and reads members through zipfile: right for one file, but for an archive of thousands of
+documents, zipfile's table of every member, the 64 KB tail read and the checks of members
+never read cost more than everything else the checker does. `read_data_part` reads the end
+of the file once, steps through the central directory with `struct`, and inflates only the
+candidate data parts (``customXml/item…``), each bounded by its declared size (itself within
+`limits.MAX_EMBEDDED_BYTES` and the compression-ratio limit), checking the bytes produced
+against that size and the CRC. Members it never reads are not checked: their names, flags
+and declared sizes cannot make it do any work. The member count and the directory's size are
+checked as `open_package` checks them.
+
+It answers only for a plain package whose data part is sound. For anything else — not a zip,
+a comment or zip64 records, too many members, a data part that is damaged, encrypted, over
+its limit or not one record — it answers `SLOW`, and the caller reads the file with
+`read_embedded`, which refuses it or says what is wrong exactly as before.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+import zlib
+from typing import Any, Final, NamedTuple
+
+from .. import limits
+from ..render import embed
+
+SLOW: Final = "slow"  # read the file with render.embed.read_embedded
+NO_DATA: Final = "none"  # a readable package without our data part (a hand-made file)
+
+_TAIL_BYTES = 16 * 1024  # the end record and, for an office document, its whole directory
+_END = struct.Struct("<4s4H2LH")  # end of central directory record
+_ENTRY = struct.Struct("<4s4B4HL2L5H2L")  # central directory file header
+_ENTRY_LENGTHS = struct.Struct("<4s24x3H")  # its signature and name, extra, comment lengths
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # local file header
+_MAGIC_END = b"PK\x05\x06"
+_MAGIC_ENTRY = b"PK\x01\x02"
+_MAGIC_LOCAL = b"PK\x03\x04"
+_MAGIC_ZIP64_LOCATOR = b"PK\x06\x07"
+_UTF8_NAME = 0x800
+# Flags zipfile refuses or needs a password for: encrypted, compressed patch, strong encryption.
+_UNREADABLE_FLAGS = 0x1 | 0x20 | 0x40
+_MAX_EXTRACT_VERSION = 63  # what zipfile reads
+_NAMESPACE = embed.NAMESPACE.encode()
+_CANDIDATE = b"customXml/item"  # the data part, and other programs' custom XML
+_HEAD_BYTES = 4096  # as read_embedded: our namespace must be on the root element
+
+
+class _Member(NamedTuple):
+    """What the directory says of a member we may read."""
+
+    raw_name: bytes
+    method: int
+    crc: int
+    packed: int  # compressed size
+    unpacked: int  # declared size
+    offset: int  # of its local header
+
+
+class _Slow(Exception):
+    """Something the fast path does not vouch for: read the file the careful way."""
+
+
+def _pread(descriptor: int, length: int, at: int) -> bytes:
+    """`length` bytes at `at` (fewer at the end of the file), in one system call where the
+    system has one."""
+    if hasattr(os, "pread"):
+        return os.pread(descriptor, length, at)
+    os.lseek(descriptor, at, os.SEEK_SET)  # pragma: no cover - Windows
+    return os.read(descriptor, length)  # pragma: no cover
+
+
+def read_data_part(path: os.PathLike[str] | str) -> dict[str, Any] | str:
+    """The data part of the document at `path` as `read_embedded` gives it, `NO_DATA`, or
+    `SLOW` when only `read_embedded` can tell (see the module's docstring). Never raises."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return SLOW
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return SLOW  # a pipe or a device: read_embedded says so
+        return _read(descriptor, info.st_size)
+    except Exception:  # noqa: BLE001 - whatever it is, read_embedded reports it as before
+        return SLOW
+    finally:
+        os.close(descriptor)
+
+
+def _read(descriptor: int, size: int) -> dict[str, Any] | str:
+    if size < _END.size:
+        raise _Slow
+    tail_at = max(size - _TAIL_BYTES, 0)
+    tail = _pread(descriptor, size - tail_at, tail_at)
+    head = tail[:4] if tail_at == 0 else _pread(descriptor, 4, 0)
+    if head != _MAGIC_LOCAL or len(tail) != size - tail_at:
+        raise _Slow
+    entries = _directory(descriptor, tail, tail_at, size)
+    for name in sorted(entries):  # the order read_embedded tries them in
+        data = _inflate(descriptor, entries[name])
+        if _NAMESPACE not in data[:_HEAD_BYTES]:
+            continue  # another program's custom XML, as read_embedded skips it
+        try:
+            return embed._parse_data(name, data)
+        except embed._NotOurs:
+            continue
+    return NO_DATA
+
+
+def _directory(descriptor: int, tail: bytes, tail_at: int, size: int) -> dict[str, _Member]:
+    """The candidate data parts (customXml/item…, not …Props…): name → directory fields.
+
+    The member count and the directory's size are checked as open_package checks them;
+    members that are not candidates are only stepped over: nothing of theirs is read, so
+    their names, flags and declared sizes do not matter here.
+    """
+    end_at = len(tail) - _END.size
+    # Only a plain end record with no comment: then zipfile and limits._directory read
+    # exactly this record. Anything else (a comment, zip64) goes the careful way.
+    if tail.rfind(_MAGIC_END) != end_at or tail[end_at - 20 : end_at - 16] == _MAGIC_ZIP64_LOCATOR:
+        raise _Slow
+    _sig, disk, cd_disk, here, members, cd_size, cd_offset, comment = _END.unpack_from(tail, end_at)
+    if comment or disk or cd_disk or here != members or members == 0xFFFF:
+        raise _Slow
+    if members > limits.MAX_MEMBERS or cd_size > limits.MAX_DIRECTORY_BYTES:
+        raise _Slow
+    if cd_offset + cd_size != tail_at + end_at:  # a prefix before the zip, or a bad offset
+        raise _Slow
+    if cd_offset >= tail_at:
+        directory = tail[cd_offset - tail_at : end_at]
+    else:
+        directory = _pread(descriptor, cd_size, cd_offset)
+        if len(directory) != cd_size:
+            raise _Slow
+    found: dict[str, _Member] = {}
+    at = count = 0
+    lengths = _ENTRY_LENGTHS.unpack_from
+    while at < cd_size:
+        signature, name_length, extra_length, comment_length = lengths(directory, at)
+        name_at = at + _ENTRY.size
+        if signature != _MAGIC_ENTRY:
+            raise _Slow
+        if directory.startswith(_CANDIDATE, name_at):
+            raw = directory[name_at : name_at + name_length]
+            if b"Props" not in raw:
+                extra = directory[name_at + name_length : name_at + name_length + extra_length]
+                name, entry = _candidate(_ENTRY.unpack_from(directory, at), raw, extra)
+                found[name] = entry  # a repeated name: zipfile too reads the last one
+        at = name_at + name_length + extra_length + comment_length
+        count += 1
+    if at != cd_size or count != members:
+        raise _Slow
+    return found
+
+
+def _candidate(fields: tuple[Any, ...], raw: bytes, extra: bytes) -> tuple[str, _Member]:
+    """A candidate's name and directory fields, when zipfile would read it as it is; else _Slow."""
+    (_sig, _cv, _cs, extract, _r, flags, method, _t, _d, crc, packed, unpacked,
+     _nl, _el, _cl, _vol, _ia, _ea, offset) = fields  # fmt: skip
+    if extract > _MAX_EXTRACT_VERSION or flags & _UNREADABLE_FLAGS or b"\x00" in raw:
+        raise _Slow
+    if 0xFFFFFFFF in (packed, unpacked, offset):
+        raise _Slow  # zip64 sizes
+    _check_extra(extra)
+    name = raw.decode("utf-8" if flags & _UTF8_NAME else "cp437")
+    return name, _Member(raw, method, crc, packed, unpacked, offset)
+
+
+def _check_extra(extra: bytes) -> None:
+    """Refuse an extra field zipfile would find corrupt, or one with zip64 sizes."""
+    at = 0
+    while len(extra) - at >= 4:
+        kind, length = struct.unpack_from("<HH", extra, at)
+        if kind == 0x0001 or at + 4 + length > len(extra):
+            raise _Slow
+        at += 4 + length
+
+
+def _inflate(descriptor: int, entry: _Member) -> bytes:
+    """The member's bytes, read only when its declared size is within the data part's limit,
+    and only when the bytes produced are exactly that many, with the declared CRC."""
+    raw, method, crc, packed, unpacked, offset = entry
+    if unpacked > limits.MAX_EMBEDDED_BYTES or method not in (0, 8):
+        raise _Slow  # read_embedded decides: skip another program's part, or refuse ours
+    if unpacked > limits.RATIO_MIN_BYTES and unpacked > limits.MAX_RATIO * max(packed, 1):
+        raise _Slow  # a zip bomb: open_package refuses it by name
+    header = _pread(descriptor, _LOCAL.size + len(raw), offset)
+    if len(header) < _LOCAL.size:
+        raise _Slow
+    sig, *_rest, name_length, extra_length = _LOCAL.unpack_from(header)
+    if sig != _MAGIC_LOCAL or header[_LOCAL.size : _LOCAL.size + name_length] != raw:
+        raise _Slow  # zipfile compares the decoded names; equal bytes are certainly equal
+    start = offset + _LOCAL.size + name_length + extra_length
+    packed_bytes = _pread(descriptor, packed, start)
+    if len(packed_bytes) != packed:
+        raise _Slow
+    if method == 0:
+        data = packed_bytes if packed == unpacked else b""
+    else:
+        inflater = zlib.decompressobj(-15)
+        data = inflater.decompress(packed_bytes, unpacked + 1)
+    if len(data) != unpacked or zlib.crc32(data) != crc:
+        raise _Slow
+    return data

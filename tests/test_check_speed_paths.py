@@ -1,0 +1,217 @@
+"""The checker's fast paths say exactly what the careful paths say.
+
+`archive.datapart.read_data_part` reads a document's data part straight from the zip
+directory and hands everything it does not vouch for to `render.embed.read_embedded`; these
+tests put damaged, edited and hostile packages through `identify` both ways and compare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from lvye_forms import api, limits
+from lvye_forms.archive import UNREADABLE, ArchiveDocument, Unplaced, datapart, identify
+from lvye_forms.archive import documents as documents_module
+from lvye_forms.registry import get_form
+from lvye_forms.render.embed import NAMESPACE, read_embedded
+
+CASE = "GA-2024-017"
+
+
+@pytest.fixture(scope="module")
+def consent() -> bytes:
+    model = get_form("case_consent")
+    record = model.model_validate(model.examples[0], context={"today": dt.date(2026, 1, 1)})
+    return api.render_record(record)
+
+
+def data_name(document: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(document)) as package:
+        for name in package.namelist():
+            if (
+                name.startswith("customXml/item")
+                and "Props" not in name
+                and NAMESPACE.encode() in package.read(name)[:4096]
+            ):
+                return name
+    raise AssertionError("no data part")
+
+
+def rezip(document: bytes, replace: dict[str, bytes] | None = None, **options) -> bytes:
+    """`document` written again by zipfile, with members replaced or added."""
+    replace = replace or {}
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(document)) as old,
+        zipfile.ZipFile(buffer, "w", options.pop("method", zipfile.ZIP_DEFLATED)) as new,
+    ):
+        for item in old.infolist():
+            if item.filename not in replace:
+                new.writestr(item, old.read(item.filename))
+        for name, content in replace.items():
+            new.writestr(name, content)
+        if "comment" in options:
+            new.comment = options["comment"]
+    return buffer.getvalue()
+
+
+def data_part(data: dict, form: str = "case_consent", version: str = "1") -> bytes:
+    root = etree.Element(f"{{{NAMESPACE}}}document", nsmap={None: NAMESPACE})
+    root.set("form", form)
+    root.set("schema-version", version)
+    etree.SubElement(root, f"{{{NAMESPACE}}}data").text = json.dumps(data, ensure_ascii=False)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def example(**changes) -> dict:
+    data = {k: v for k, v in get_form("case_consent").examples[0].items() if v is not None}
+    return {**data, **changes}
+
+
+def set_central_field(data: bytes, member: str, offset: int, fmt: str, value: int) -> bytes:
+    """`data` with one field of `member`'s central directory entry changed."""
+    buffer = bytearray(data)
+    position, name = 0, member.encode()
+    while True:
+        position = buffer.index(b"PK\x01\x02", position)
+        length = struct.unpack_from("<H", buffer, position + 28)[0]
+        if bytes(buffer[position + 46 : position + 46 + length]) == name:
+            struct.pack_into(fmt, buffer, position + offset, value)
+            return bytes(buffer)
+        position += 4
+
+
+def declared(data: bytes, member: str, size: int) -> bytes:
+    """`member` declared (local and central headers) at `size` bytes uncompressed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        local = package.getinfo(member).header_offset
+    buffer = bytearray(set_central_field(data, member, 24, "<I", size))
+    struct.pack_into("<I", buffer, local + 22, size)
+    return bytes(buffer)
+
+
+def seen(found: ArchiveDocument | Unplaced) -> tuple:
+    """What the checker takes from `identify`'s answer."""
+    if isinstance(found, Unplaced):
+        return ("unplaced", found.path.name, found.code, found.reason)
+    record = found.record.model_dump(mode="json") if found.record is not None else None
+    return (found.form_id, found.subject_type, found.subject_id, found.date, found.source, record)
+
+
+def careful(path: Path, monkeypatch) -> tuple:
+    """`identify` as it was before the fast path: every package through read_embedded."""
+    with monkeypatch.context() as patch:
+        patch.setattr(documents_module, "read_data_part", lambda _path: datapart.SLOW)
+        return seen(identify(path))
+
+
+def variants(consent: bytes) -> dict[str, bytes]:
+    name = data_name(consent)
+    edited = {
+        "generated": consent,
+        "rewritten by zipfile": rezip(consent),
+        "stored, not deflated": rezip(consent, method=zipfile.ZIP_STORED),
+        "edited to another case": rezip(consent, {name: data_part(example(case_id="GA-2024-050"))}),
+        "a bad date": rezip(consent, {name: data_part(example(client_signed_date="2024-13-45"))}),
+        "an extra key": rezip(consent, {name: data_part(example(nonsense="x"))}),
+        "unknown form": rezip(consent, {name: data_part(example(), form="no_such_form")}),
+        "newer version": rezip(consent, {name: data_part(example(), version="99")}),
+        "not json": rezip(consent, {name: data_part(example())[:-40] + b"</document>"}),
+        "malformed xml": rezip(consent, {name: b"<document xmlns='urn:lvye-forms:data:1'><da"}),
+        "a list": rezip(consent, {name: data_part([1, 2])}),  # type: ignore[arg-type]
+        "foreign part only": rezip(consent, {name: b"<b:Sources xmlns:b='urn:other'/>"}),
+        "a comment": rezip(consent, comment=b"made by hand"),
+        "a prefix": b"#!stub\n" + consent,
+        "a suffix": consent + b"\x00" * 10,
+        "truncated": consent[: len(consent) // 2],
+        "truncated directory": consent[:-30],
+        "not a zip": b"not a zip",
+        "empty": b"",
+        "old office": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+        "data part declared larger": declared(consent, name, 5000),
+        "data part declared smaller": declared(consent, name, 100),
+        "data part declared 1.5 GB": declared(consent, name, 1536 * limits.MiB),
+        "data part with a bad crc": set_central_field(consent, name, 16, "<I", 1234),
+        "data part encrypted": set_central_field(consent, name, 8, "<H", 0x1),
+        "data part bzip2": set_central_field(consent, name, 10, "<H", 12),
+        "data part past the end": set_central_field(consent, name, 42, "<I", len(consent)),
+        "two data parts": rezip(
+            consent, {"customXml/item0.xml": data_part(example(case_id="GA-2024-001"))}
+        ),
+    }
+    return edited
+
+
+def test_every_variant_is_identified_as_the_careful_path_identifies_it(
+    tmp_path, consent, monkeypatch
+):
+    for label, content in variants(consent).items():
+        path = tmp_path / "文档.docx"
+        path.write_bytes(content)
+        assert seen(identify(path)) == careful(path, monkeypatch), label
+
+
+def test_the_fast_path_answers_for_plain_documents_and_hands_on_the_rest(tmp_path, consent):
+    answers = {}
+    for label, content in variants(consent).items():
+        path = tmp_path / f"{len(answers)}.docx"
+        path.write_bytes(content)
+        answer = datapart.read_data_part(path)
+        answers[label] = answer if isinstance(answer, str) else "data"
+        if isinstance(answer, dict):
+            assert answer == read_embedded(path), label
+    for label in ("generated", "rewritten by zipfile", "stored, not deflated", "a bad date"):
+        assert answers[label] == "data", label
+    assert answers["foreign part only"] == datapart.NO_DATA
+    for label in ("a comment", "a prefix", "truncated", "not a zip", "empty", "old office"):
+        assert answers[label] == datapart.SLOW, label
+    for label in ("not json", "malformed xml", "data part with a bad crc", "data part encrypted"):
+        assert answers[label] == datapart.SLOW, label
+
+
+def test_a_data_part_over_its_bound_is_a_located_problem(tmp_path, consent, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_EMBEDDED_BYTES", 200)
+    path = tmp_path / "大.docx"
+    path.write_bytes(consent)
+    assert datapart.read_data_part(path) == datapart.SLOW
+    found = identify(path)
+    assert isinstance(found, Unplaced) and found.code == UNREADABLE and found.path == path
+    assert "MB" in found.reason
+
+
+def test_a_huge_member_that_is_never_read_does_not_matter(tmp_path, consent):
+    # A member declared at 1.5 GB (and a zip bomb's ratio) that the checker never reads: the
+    # data part is read all the same, without inflating anything else.
+    content = declared(rezip(consent, {"word/media/big.bin": b"x" * 1000}), "word/media/big.bin",
+                       1536 * limits.MiB)  # fmt: skip
+    path = tmp_path / "big.docx"
+    path.write_bytes(content)
+    found = identify(path)
+    assert isinstance(found, ArchiveDocument) and found.subject_id == CASE
+
+
+def test_too_many_members_are_still_refused(tmp_path, consent):
+    extra = {f"m/{n}": b"" for n in range(limits.MAX_MEMBERS + 1)}
+    path = tmp_path / "many.docx"
+    path.write_bytes(rezip(consent, extra))
+    assert datapart.read_data_part(path) == datapart.SLOW
+    found = identify(path)
+    assert isinstance(found, Unplaced) and found.code == UNREADABLE
+    assert str(limits.MAX_MEMBERS) in found.reason
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="POSIX pipes")
+def test_a_pipe_is_handed_to_the_careful_path(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.docx")
+    assert datapart.read_data_part(tmp_path / "pipe.docx") == datapart.SLOW
+    assert isinstance(identify(tmp_path / "pipe.docx"), Unplaced)
