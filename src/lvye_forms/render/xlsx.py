@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,14 @@ def signature_text(who: str, day: str) -> str:
     return f"{who}：________________　　日期：{day or _BLANK_DATE}"
 
 
+@cache
+def _style(
+    font: str, horizontal: str, vertical: str, border: bool, fill: bool, number_format: str | None
+) -> Style:
+    # One object per look: a sheet asks for the same few thousands of times.
+    return check(Style(font, horizontal, vertical, border, fill, number_format))
+
+
 class _Sheet:
     """Lays one form out row by row into a SheetPlan, remembering each row's height."""
 
@@ -89,7 +98,7 @@ class _Sheet:
         number_format: str | None = None,
         vertical: str = "center",
     ) -> None:
-        style = check(Style(font, horizontal, vertical, border, fill, number_format))
+        style = _style(font, horizontal, vertical, border, fill, number_format)
         # An empty value is an empty cell, not an empty string Excel would count as filled.
         value = None if isinstance(value, str) and value == "" else value
         self.plan.puts.append(Put(self.row, first, last, value, style))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 # Width units across the printable part of A4 (0.5 in side margins) at 100 %.
@@ -45,6 +46,7 @@ _WIDE = 1.65
 _PRINTED_WIDE = 1.5
 
 
+@cache  # a sheet measures the same few hundred characters over and over
 def char_width(ch: str) -> float:
     """Width units one character takes, with a little to spare: wide (Chinese, full-width
     and ambiguous marks such as “ ” · that the Chinese font prints wide) 1.65, others 1."""
@@ -66,6 +68,8 @@ def _as_text(value: Any, kind: str) -> str:
 def lines_needed(value: Any, width: float) -> int:
     """Printed lines of `value` in a cell `width` units wide (wrapping each paragraph)."""
     text = "" if value is None else str(value)
+    if not text:
+        return 1  # an empty cell still holds a line (blank rows are most of a sign-in sheet)
     room = max(width - CELL_PADDING, 2.0)
     lines = 0
     for paragraph in text.split("\n"):

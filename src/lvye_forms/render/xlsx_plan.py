@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -44,10 +44,10 @@ HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     """How one cell looks. Text always wraps; left-aligned text in a bordered cell is
-    indented a little to keep it off the border (centred text needs no indent)."""
+    indented a little to keep it off the border (centred text needs no indent). A tuple, so
+    that looking a cell's style up (once per cell) hashes and compares in C."""
 
     font: str = "text"  # a key of FONTS
     horizontal: str = "left"
