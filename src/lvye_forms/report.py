@@ -65,7 +65,7 @@ class _Report:
 # --- render ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # one per document of a run, kept to its end: small
 class DocumentResult:
     key: str
     name: str  # shown to people: the client's or group's name, never an ID number
