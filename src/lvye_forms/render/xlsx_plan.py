@@ -70,10 +70,10 @@ STYLES = tuple(
 )
 
 
-@dataclass(frozen=True)
-class Put:
+class Put(NamedTuple):
     """One value written in row `row` across columns `first`..`last` (merged when more than
-    one; with a border, every cell of the span is bordered)."""
+    one; with a border, every cell of the span is bordered). A tuple: a sheet holds
+    hundreds, made quickly."""
 
     row: int
     first: int
