@@ -33,6 +33,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook._writer import WorkbookWriter
 
+from ..i18n import t
 from .embed import data_xml, item_id, props_xml
 from .package import add_custom_xml, normalise_zip
 from .xlsx_plan import STYLES, Put, SheetPlan, Style, openpyxl_workbook, page_setup
@@ -128,7 +129,12 @@ class FastXlsx:
                     members.append(Member.deflate(name, source.read(name)))
         missing = per_row - set(slots)
         if missing:
-            raise Unsupported(f"parts not found in openpyxl's package: {sorted(missing)}")
+            raise Unsupported(
+                t(
+                    f"openpyxl 生成的工作簿缺少部件：{sorted(missing)}",
+                    f"parts not found in openpyxl's package: {sorted(missing)}",
+                )
+            )
         return members, slots
 
     def _book(self, title: str) -> tuple[str, str]:
@@ -143,7 +149,12 @@ class FastXlsx:
             xml = xml.decode("utf-8") if isinstance(xml, bytes) else xml
             marker = "${}:${}".format(*_TITLE_MARKER)
             if xml.count(marker) != 1:
-                raise Unsupported(f"the sheet name {title!r} hides where the title rows go")
+                raise Unsupported(
+                    t(
+                        f"工作表名称「{title}」无法放入打印标题行",
+                        f"the sheet name {title!r} hides where the title rows go",
+                    )
+                )
             before, _, after = xml.partition(marker)
             self._books[title] = (before, after)
         return self._books[title]
@@ -177,7 +188,7 @@ class FastXlsx:
         letters = self._letters
         width = max((put.last for put in plan.puts), default=1)
         if width >= len(letters):
-            raise Unsupported(f"{width} columns")
+            raise Unsupported(t(f"表格有 {width} 列", f"{width} columns"))
         cells: dict[int, list[tuple[int, str]]] = {}
         merges: list[str] = []
         for put in plan.puts:
@@ -240,14 +251,21 @@ class FastXlsx:
             return f'<c r="{ref}" s="{xf}"/>'
         if kind is str:
             if len(value) > _MAX_TEXT or _NOT_CELL_TEXT.search(value):
-                raise Unsupported("text a cell cannot hold")
+                raise Unsupported(
+                    t("有单元格放不下的文字（过长或含控制字符）", "text a cell cannot hold")
+                )
             space = ' xml:space="preserve"' if value != value.strip() else ""
             return f'<c r="{ref}" s="{xf}" t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
         if kind is bool:
             return f'<c r="{ref}" s="{xf}" t="b"><v>{int(value)}</v></c>'
         if (kind is int or kind is float) and math.isfinite(value):
             return f'<c r="{ref}" s="{xf}" t="n"><v>{_number(value)}</v></c>'
-        raise Unsupported(f"a value openpyxl converts ({kind.__name__})")
+        raise Unsupported(
+            t(
+                f"表格中有需要 openpyxl 转换的值（{kind.__name__}）",
+                f"a value openpyxl converts ({kind.__name__})",
+            )
+        )
 
 
 def _number(value: float) -> str:
