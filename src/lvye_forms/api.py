@@ -15,13 +15,9 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .archive import Unplaced, is_register, scan, scan_archive
 from .batch import ALL_FORMS, RenderRun, detect_forms
-from .check.engine import StaffRegister, run_check
-from .check.profile import load_profile
-from .check.service_points import add_service_point_sheet, read_service_points
 from .fields import parse_date
 from .i18n import t
 from .ingest.tables import UnreadableFile, read_tables
@@ -41,7 +37,14 @@ from .report import (
     StatsReport,
 )
 from .schema import FormSpec
-from .stats import service_statistics
+
+if TYPE_CHECKING:
+    from .archive import Unplaced
+    from .check.engine import StaffRegister
+
+# The checker's and the statistics' modules (the archive reader, the sandbox, the profiles,
+# the monitoring forms) are imported by the verbs that use them: a render, which staff run
+# most, starts without them.
 
 __all__ = [
     "ALL_FORMS",
@@ -171,6 +174,8 @@ def write_register_workbook(path: Path, *, overwrite: bool = False) -> WriteStat
     cannot give), and the service points (type, contract date, reporting start)."""
     buffer = io.BytesIO()
     workbook = register_workbook()
+    from .check.service_points import add_service_point_sheet
+
     add_service_point_sheet(workbook)
     workbook.save(buffer)
     return write_atomic(path, buffer.getvalue(), overwrite=overwrite)
@@ -184,6 +189,9 @@ def monthly_statistics(
 ) -> tuple[FormModel, list[Unplaced]]:
     """《社工服务统计表》 for `month` (2024-10) computed from the documents under `archive`,
     and the files that could not be read or placed (they are not counted)."""
+    from .archive import scan
+    from .stats import service_statistics
+
     documents, unplaced = scan(archive)
     return service_statistics(documents, month, service_point), unplaced
 
@@ -215,6 +223,8 @@ def read_staff_register(path: Path) -> StaffRegister:
     input workbook has them too. Raises `ingest.tables.UnreadableFile`.
     """
     tables = read_tables(path)
+    from .check.engine import StaffRegister
+
     register = StaffRegister()
     found = False
     for table in tables.values():
@@ -266,6 +276,11 @@ def check_archive(
     `check.profile.ProfileError` for a bad profile and `ingest.tables.UnreadableFile` for an
     unreadable staff register.
     """
+    from .archive import is_register, scan_archive
+    from .check.engine import run_check
+    from .check.profile import load_profile
+    from .check.service_points import read_service_points
+
     rules = load_profile(profile)
     staff_register = read_staff_register(staff) if staff else None
     if service_points is not None and not is_register(service_points):
