@@ -19,8 +19,11 @@ import zipfile
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.xml.functions import fromstring
@@ -239,3 +242,40 @@ def test_an_engine_that_cannot_be_prepared_leaves_every_document_to_openpyxl(mon
     old, _ = both(record)
     assert render_record(record) == old
     assert "no style table" in document_module.engine_fallback("cash_journal")
+
+
+_CELL_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff"),
+    max_size=40,
+).filter(lambda text: not _ILLEGAL.search(text))
+_VALUE = st.one_of(
+    st.none(),
+    _CELL_TEXT,
+    st.integers(min_value=-(10**18), max_value=10**18),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.lists(_VALUE, min_size=3, max_size=3), max_size=6),
+    facts=st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), max_size=4),
+    notes=st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), max_size=2),
+    fill_page=st.booleans(),
+)
+def test_any_text_and_numbers_make_the_same_workbook(rows, facts, notes, fill_page):
+    """Escaping, spaces at either end, line breaks, CJK and astral characters, numbers of any
+    size: what openpyxl writes, the prepared engine writes."""
+    data = TableData(
+        headers=["名称", "数量", "备注"],
+        rows=rows,
+        facts=facts,
+        notes=notes,
+        signatures=[("负责社工", "")],
+        fill_page=fill_page,
+    )
+    meta = {"form": "prop", "schema_version": 1, "agency": "a", "generator": "g", "key": "k"}
+    meta["data"] = {}
+    old = render_table("某中心", "测试表", data, meta, prepared=False)
+    assert_same_workbook(old, render_table("某中心", "测试表", data, meta))
