@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import multiprocessing
+import os
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -17,8 +20,16 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from lvye_forms import api, limits
-from lvye_forms.archive import UNREADABLE, ArchiveDocument, Unplaced, datapart, identify
+from lvye_forms import api, i18n, limits
+from lvye_forms.archive import (
+    UNREADABLE,
+    ArchiveDocument,
+    Unplaced,
+    datapart,
+    identify,
+    parallel,
+    scan_archive,
+)
 from lvye_forms.archive import documents as documents_module
 from lvye_forms.registry import get_form
 from lvye_forms.render.embed import NAMESPACE, read_embedded
@@ -67,7 +78,10 @@ def data_part(data: dict, form: str = "case_consent", version: str = "1") -> byt
     root = etree.Element(f"{{{NAMESPACE}}}document", nsmap={None: NAMESPACE})
     root.set("form", form)
     root.set("schema-version", version)
-    etree.SubElement(root, f"{{{NAMESPACE}}}data").text = json.dumps(data, ensure_ascii=False)
+    text = json.dumps(data, ensure_ascii=False)
+    # A lone surrogate can only be written as a JSON escape (\udcb8).
+    text = re.sub("[\ud800-\udfff]", lambda found: f"\\u{ord(found.group()):04x}", text)
+    etree.SubElement(root, f"{{{NAMESPACE}}}data").text = text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -127,6 +141,13 @@ def variants(consent: bytes) -> dict[str, bytes]:
         "not json": rezip(consent, {name: data_part(example())[:-40] + b"</document>"}),
         "malformed xml": rezip(consent, {name: b"<document xmlns='urn:lvye-forms:data:1'><da"}),
         "a list": rezip(consent, {name: data_part([1, 2])}),  # type: ignore[arg-type]
+        "a lone surrogate": rezip(consent, {name: data_part(example(client_name="\udcb8"))}),
+        "a surrogate by reference": rezip(
+            consent, {name: data_part(example()).replace(b"<data>{", b'<data>{"x": "&#92;udcb8", ')}
+        ),
+        "a character reference": rezip(
+            consent, {name: data_part(example()).replace(b"<data>{", b"<data>&#123;")}
+        ),
         "foreign part only": rezip(consent, {name: b"<b:Sources xmlns:b='urn:other'/>"}),
         "a comment": rezip(consent, comment=b"made by hand"),
         "a prefix": b"#!stub\n" + consent,
@@ -166,8 +187,8 @@ def test_the_fast_path_answers_for_plain_documents_and_hands_on_the_rest(tmp_pat
         path.write_bytes(content)
         answer = datapart.read_data_part(path)
         answers[label] = answer if isinstance(answer, str) else "data"
-        if isinstance(answer, dict):
-            assert answer == read_embedded(path), label
+        if isinstance(answer, datapart.DataPart):
+            assert answer.payload == read_embedded(path), label
     for label in ("generated", "rewritten by zipfile", "stored, not deflated", "a bad date"):
         assert answers[label] == "data", label
     assert answers["foreign part only"] == datapart.NO_DATA
@@ -208,10 +229,91 @@ def test_too_many_members_are_still_refused(tmp_path, consent):
     assert str(limits.MAX_MEMBERS) in found.reason
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="POSIX pipes")
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes")
 def test_a_pipe_is_handed_to_the_careful_path(tmp_path):
-    import os
-
     os.mkfifo(tmp_path / "pipe.docx")
     assert datapart.read_data_part(tmp_path / "pipe.docx") == datapart.SLOW
     assert isinstance(identify(tmp_path / "pipe.docx"), Unplaced)
+
+
+def test_printable_is_only_claimed_where_no_surrogate_can_hide(tmp_path, consent):
+    name = data_name(consent)
+    cases = {
+        "plain": (consent, True),
+        "escaped surrogate": (rezip(consent, {name: data_part(example(client_name="\udcb8"))}), False),
+        "character reference": (
+            rezip(consent, {name: data_part(example()).replace(b"<data>{", b"<data>&#123;")}),
+            False,
+        ),
+    }
+    for label, (content, printable) in cases.items():
+        path = tmp_path / "x.docx"
+        path.write_bytes(content)
+        answer = datapart.read_data_part(path)
+        assert isinstance(answer, datapart.DataPart), label
+        assert answer.printable is printable, label
+
+
+# --- identifying on several cores -----------------------------------------------------------
+
+
+def small_archive(root: Path, consent: bytes) -> None:
+    name = data_name(consent)
+    for n in range(4):
+        folder = root / f"case-{n}"
+        folder.mkdir()
+        other = data_part(example(case_id=f"GA-2024-10{n}"))
+        (folder / "同意书.docx").write_bytes(rezip(consent, {name: other}))
+        (folder / f"GA-2024-10{n}_case_plan_20240401.pdf").write_bytes(b"%PDF-1.4")
+        (folder / "坏.docx").write_bytes(b"not a zip")
+        (folder / "说明.txt").write_bytes(b"notes")
+    (root / "edited.docx").write_bytes(rezip(consent, {name: data_part(example(case_id=""))}))
+
+
+def scanned(root: Path) -> tuple:
+    result = scan_archive(root)
+    return (
+        [seen(d) + (d.path,) for d in result.documents],
+        [seen(u) for u in result.unplaced],
+        result.ignored,
+    )
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="fork")
+def test_a_scan_on_several_cores_is_the_scan_in_one_process(tmp_path, consent, monkeypatch):
+    if not parallel._can_fork():
+        pytest.skip("another thread is running: the scan stays in this process")
+    small_archive(tmp_path, consent)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(parallel, "CHUNK_FILES", 3)
+    monkeypatch.setattr(parallel, "available_cores", lambda: 1)
+    alone = scanned(tmp_path)
+    report = api.check_archive(tmp_path, as_of=dt.date(2024, 7, 15)).to_dict()
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    assert scanned(tmp_path) == alone
+    assert api.check_archive(tmp_path, as_of=dt.date(2024, 7, 15)).to_dict() == report
+    with i18n.use_language("en"):  # the workers speak the run's language
+        monkeypatch.setattr(parallel, "available_cores", lambda: 1)
+        english = scanned(tmp_path)
+        monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+        assert scanned(tmp_path) == english
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="fork")
+def test_a_worker_that_dies_leaves_its_files_to_this_process(tmp_path, consent, monkeypatch):
+    small_archive(tmp_path, consent)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(parallel, "CHUNK_FILES", 3)
+    monkeypatch.setattr(parallel, "available_cores", lambda: 1)
+    alone = scanned(tmp_path)
+    parent = os.getpid()
+    chunk = parallel._chunk
+
+    def dying(function, paths, language):
+        if os.getpid() != parent:
+            os._exit(3)
+        return chunk(function, paths, language)
+
+    monkeypatch.setattr(parallel, "_chunk", dying)
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    assert scanned(tmp_path) == alone

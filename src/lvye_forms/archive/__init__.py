@@ -56,6 +56,7 @@ from .names import (
     parse_file_name,
     session_numbers,
 )
+from .parallel import map_files
 from .register import REGISTER_COLUMNS, is_register, read_register
 from .unplaced import (
     INVALID_DOCUMENT,
@@ -152,19 +153,20 @@ def scan_archive(root: Path, register: Path | None = None) -> ScanResult:
     skip = {_resolved(p) or p for p in registers}
     real_root = _resolved(root) or root
     documents: list[ArchiveDocument] = []
-    for path in files:
-        # Resolving a path costs a system call per folder of it: only when a register is
-        # there to compare with.
-        real = (_resolved(path) or path) if skip or listed else path
-        if real in skip:
-            continue
+    # Resolving a path costs a system call per folder of it: only when a register is there
+    # to compare with.
+    resolve = bool(skip or listed)
+    kept = [(path, (_resolved(path) or path) if resolve else path) for path in files]
+    kept = [(path, real) for path, real in kept if real not in skip]
+    # Every file is identified (on several cores for a large archive), in order.
+    answers = map_files(identify, [path for path, _ in kept])
+    for (path, real), found in zip(kept, answers, strict=True):
         if real in listed:
             entry = listed.pop(real)
             problem = _unreadable(path)
             if problem is not None:
                 unplaced.append(problem)
                 continue
-            found: ArchiveDocument | Unplaced = identify(path)
             if isinstance(found, Unplaced) and found.code in (UNREADABLE, INVALID_DOCUMENT):
                 unplaced.append(found)  # a generated document whose own data cannot be used
             elif isinstance(found, ArchiveDocument) and found.record is not None:
@@ -173,7 +175,6 @@ def scan_archive(root: Path, register: Path | None = None) -> ScanResult:
                 entry.path = path
                 documents.append(entry)
             continue
-        found = identify(path)
         if isinstance(found, ArchiveDocument):
             documents.append(found)
         else:

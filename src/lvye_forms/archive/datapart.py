@@ -20,6 +20,7 @@ its limit or not one record — it answers `SLOW`, and the caller reads the file
 from __future__ import annotations
 
 import os
+import re
 import stat
 import struct
 import zlib
@@ -31,7 +32,9 @@ from ..render import embed
 SLOW: Final = "slow"  # read the file with render.embed.read_embedded
 NO_DATA: Final = "none"  # a readable package without our data part (a hand-made file)
 
-_TAIL_BYTES = 16 * 1024  # the end record and, for an office document, its whole directory
+# Read at once from the end of the file: for a generated document (about 40 KB) the whole
+# file, so its directory and data part cost no further read.
+_TAIL_BYTES = 64 * 1024
 _END = struct.Struct("<4s4H2LH")  # end of central directory record
 _ENTRY = struct.Struct("<4s4B4HL2L5H2L")  # central directory file header
 _ENTRY_LENGTHS = struct.Struct("<4s24x3H")  # its signature and name, extra, comment lengths
@@ -60,20 +63,48 @@ class _Member(NamedTuple):
     offset: int  # of its local header
 
 
+class DataPart(NamedTuple):
+    """A data part read the fast way: what `read_embedded` gives, and whether its JSON can
+    hold no lone surrogate (no \\uD800–\\uDFFF escape, no character reference that might
+    make one), so the record's text is known to be printable."""
+
+    payload: dict[str, Any]
+    printable: bool
+
+
+# A JSON escape of a surrogate, or an XML character reference (which could make a backslash).
+_MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|&#")
+
+
 class _Slow(Exception):
     """Something the fast path does not vouch for: read the file the careful way."""
 
 
-def _pread(descriptor: int, length: int, at: int) -> bytes:
-    """`length` bytes at `at` (fewer at the end of the file), in one system call where the
-    system has one."""
-    if hasattr(os, "pread"):
-        return os.pread(descriptor, length, at)
-    os.lseek(descriptor, at, os.SEEK_SET)  # pragma: no cover - Windows
-    return os.read(descriptor, length)  # pragma: no cover
+class _File:
+    """An open file and the bytes already read from its end."""
+
+    def __init__(self, descriptor: int, size: int) -> None:
+        self.descriptor = descriptor
+        self.size = size
+        self.tail_at = max(size - _TAIL_BYTES, 0)
+        self.tail = self._pread(size - self.tail_at, self.tail_at)
+        if len(self.tail) != size - self.tail_at:
+            raise _Slow  # the file changed under us
+
+    def read(self, length: int, at: int) -> bytes:
+        """`length` bytes at `at` (fewer at the end of the file)."""
+        if at >= self.tail_at:
+            return self.tail[at - self.tail_at : at - self.tail_at + length]
+        return self._pread(length, at)
+
+    def _pread(self, length: int, at: int) -> bytes:
+        if hasattr(os, "pread"):
+            return os.pread(self.descriptor, length, at)
+        os.lseek(self.descriptor, at, os.SEEK_SET)  # pragma: no cover - Windows
+        return os.read(self.descriptor, length)  # pragma: no cover
 
 
-def read_data_part(path: os.PathLike[str] | str) -> dict[str, Any] | str:
+def read_data_part(path: os.PathLike[str] | str) -> DataPart | str:
     """The data part of the document at `path` as `read_embedded` gives it, `NO_DATA`, or
     `SLOW` when only `read_embedded` can tell (see the module's docstring). Never raises."""
     try:
@@ -91,33 +122,33 @@ def read_data_part(path: os.PathLike[str] | str) -> dict[str, Any] | str:
         os.close(descriptor)
 
 
-def _read(descriptor: int, size: int) -> dict[str, Any] | str:
+def _read(descriptor: int, size: int) -> DataPart | str:
     if size < _END.size:
         raise _Slow
-    tail_at = max(size - _TAIL_BYTES, 0)
-    tail = _pread(descriptor, size - tail_at, tail_at)
-    head = tail[:4] if tail_at == 0 else _pread(descriptor, 4, 0)
-    if head != _MAGIC_LOCAL or len(tail) != size - tail_at:
-        raise _Slow
-    entries = _directory(descriptor, tail, tail_at, size)
+    file = _File(descriptor, size)
+    if file.read(4, 0) != _MAGIC_LOCAL:
+        raise _Slow  # not a zip, or something before it: read_embedded says which
+    entries = _directory(file)
     for name in sorted(entries):  # the order read_embedded tries them in
-        data = _inflate(descriptor, entries[name])
+        data = _inflate(file, entries[name])
         if _NAMESPACE not in data[:_HEAD_BYTES]:
             continue  # another program's custom XML, as read_embedded skips it
         try:
-            return embed._parse_data(name, data)
+            payload = embed._parse_data(name, data)
         except embed._NotOurs:
             continue
+        return DataPart(payload, _MAYBE_SURROGATE.search(data) is None)
     return NO_DATA
 
 
-def _directory(descriptor: int, tail: bytes, tail_at: int, size: int) -> dict[str, _Member]:
+def _directory(file: _File) -> dict[str, _Member]:
     """The candidate data parts (customXml/item…, not …Props…): name → directory fields.
 
     The member count and the directory's size are checked as open_package checks them;
     members that are not candidates are only stepped over: nothing of theirs is read, so
     their names, flags and declared sizes do not matter here.
     """
+    tail, tail_at = file.tail, file.tail_at
     end_at = len(tail) - _END.size
     # Only a plain end record with no comment: then zipfile and limits._directory read
     # exactly this record. Anything else (a comment, zip64) goes the careful way.
@@ -133,7 +164,7 @@ def _directory(descriptor: int, tail: bytes, tail_at: int, size: int) -> dict[st
     if cd_offset >= tail_at:
         directory = tail[cd_offset - tail_at : end_at]
     else:
-        directory = _pread(descriptor, cd_size, cd_offset)
+        directory = file.read(cd_size, cd_offset)
         if len(directory) != cd_size:
             raise _Slow
     found: dict[str, _Member] = {}
@@ -180,7 +211,7 @@ def _check_extra(extra: bytes) -> None:
         at += 4 + length
 
 
-def _inflate(descriptor: int, entry: _Member) -> bytes:
+def _inflate(file: _File, entry: _Member) -> bytes:
     """The member's bytes, read only when its declared size is within the data part's limit,
     and only when the bytes produced are exactly that many, with the declared CRC."""
     raw, method, crc, packed, unpacked, offset = entry
@@ -188,14 +219,14 @@ def _inflate(descriptor: int, entry: _Member) -> bytes:
         raise _Slow  # read_embedded decides: skip another program's part, or refuse ours
     if unpacked > limits.RATIO_MIN_BYTES and unpacked > limits.MAX_RATIO * max(packed, 1):
         raise _Slow  # a zip bomb: open_package refuses it by name
-    header = _pread(descriptor, _LOCAL.size + len(raw), offset)
+    header = file.read(_LOCAL.size + len(raw), offset)
     if len(header) < _LOCAL.size:
         raise _Slow
     sig, *_rest, name_length, extra_length = _LOCAL.unpack_from(header)
     if sig != _MAGIC_LOCAL or header[_LOCAL.size : _LOCAL.size + name_length] != raw:
         raise _Slow  # zipfile compares the decoded names; equal bytes are certainly equal
     start = offset + _LOCAL.size + name_length + extra_length
-    packed_bytes = _pread(descriptor, packed, start)
+    packed_bytes = file.read(packed, start)
     if len(packed_bytes) != packed:
         raise _Slow
     if method == 0:

@@ -23,7 +23,7 @@ from ..model import FormModel
 from ..paths import display_text
 from ..registry import UnknownForm, get_form
 from ..render.embed import NoEmbeddedData, read_embedded
-from .datapart import SLOW, read_data_part
+from .datapart import SLOW, DataPart, read_data_part
 from .facts import NoSuchField, Unknown, UnknownFact, scan_facts, session_target
 from .names import NameParts, month_field, parse_file_name
 from .unplaced import (
@@ -207,11 +207,13 @@ def _printable(data: Any) -> bool:
     return True
 
 
-def _from_embedded(path: Path, payload: Any) -> ArchiveDocument | Unplaced:
+def _from_embedded(path: Path, payload: Any, printable: bool = False) -> ArchiveDocument | Unplaced:
     """The document its embedded data describes, or why that data cannot be used.
 
     Only data that validates against its form makes a document: a document edited by hand
     into something else is listed as invalid, so no rule ever reads unvalidated facts.
+    `printable` says the data is already known to hold no lone surrogate (see
+    `datapart.DataPart`).
     """
     if not isinstance(payload, dict):
         return _invalid(path, "数据部分的格式无法识别")
@@ -240,7 +242,7 @@ def _from_embedded(path: Path, payload: Any) -> ArchiveDocument | Unplaced:
     if not isinstance(data, dict):
         kind = _KINDS.get(type(data), type(data).__name__)
         return _invalid(path, f"数据应是一个对象（字段: 值），实际是{kind}")
-    if not _printable(data):
+    if not printable and not _printable(data):
         return _invalid(path, "数据中含有无法显示的字符")
     try:
         record = model.model_validate(data, context=_NO_FUTURE_CHECK)
@@ -376,10 +378,10 @@ def identify(path: Path) -> ArchiveDocument | Unplaced:
     if suffix in OOXML_SUFFIXES:
         # The common case, a readable package of ours, straight from its zip directory;
         # anything else the careful way, which says what is wrong as it always did.
-        payload = read_data_part(path)
-        if isinstance(payload, dict):
-            return _from_embedded(path, payload)
-        if payload == SLOW:
+        part = read_data_part(path)
+        if isinstance(part, DataPart):
+            return _from_embedded(path, part.payload, part.printable)
+        if part == SLOW:
             problem = _unreadable(path)
             if problem is not None:
                 return problem

@@ -132,8 +132,26 @@ class Subject:
     # For a service point: dates of the documents that name it, which tell since when it works.
     related_dates: list[dt.date] = field(default_factory=list)
 
+    # `documents` as last sorted, and in date order (see in_date_order).
+    _sorted: tuple[list[ArchiveDocument], list[ArchiveDocument]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def in_date_order(self) -> list[ArchiveDocument]:
+        """The subject's documents by date (then path): sorted again only when `documents`
+        changed, as the rules ask for them many times."""
+        if self._sorted is not None:
+            given, ordered = self._sorted
+            if len(given) == len(self.documents) and all(
+                a is b for a, b in zip(given, self.documents, strict=True)
+            ):
+                return ordered
+        ordered = sorted(self.documents, key=_by_date)
+        self._sorted = (list(self.documents), ordered)
+        return ordered
+
     def first_fact(self, name: str) -> Any:
-        for document in sorted(self.documents, key=_by_date):
+        for document in self.in_date_order():
             value = document.fact(name)
             if value:
                 return value
@@ -304,7 +322,7 @@ class CheckContext:
         if self.subject.type == "service_point":
             return None
         empty = None
-        for document in sorted(self.subject.documents, key=_by_date):
+        for document in self.subject.in_date_order():
             if "service_point" in document.model.model_fields:
                 value = document.view_fact("service_point")
                 if isinstance(value, Unknown):
@@ -348,8 +366,7 @@ class CheckContext:
         for form_id in forms:
             _form(form_id)
         if scope == "subject":
-            pool = self.subject.documents
-            found = [d for d in sorted(pool, key=_by_date) if d.form_id in forms]
+            found = [d for d in self.subject.in_date_order() if d.form_id in forms]
         else:
             # The whole archive by form, indexed once per run (sorting it again for every
             # subject made a check of a large archive quadratic).
@@ -766,7 +783,7 @@ def signature_findings(
     """For each generated document of a form the client or guardian signs on paper: is a scan
     of the signed paper (same subject, form and date) filed? Until it is, 待签署."""
     findings = []
-    for document in sorted(subject.documents, key=_by_date):
+    for document in subject.in_date_order():
         if document.form_id not in forms or document.record is None:
             continue
         title = document.model.title

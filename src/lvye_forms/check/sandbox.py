@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import PurePath
+from types import FunctionType
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateRuntimeError, UndefinedError, nodes
@@ -443,7 +444,17 @@ class ProfileSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _charge(1)
-        result = super().call(__context, __obj, *args, **kwargs)
+        if type(__obj) is FunctionType and not __obj.__dict__:
+            # A plain function (the profile helpers): nothing for jinja to pass it and no mark
+            # (unsafe_callable, alters_data) to refuse it by, so call it as jinja would.
+            try:
+                result = __obj(*args, **kwargs)
+            except StopIteration:
+                result = __self.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        else:
+            result = super().call(__context, __obj, *args, **kwargs)
         _charge(weight(result, MAX_WORK) if isinstance(result, (list, tuple, dict)) else 1)
         return result
 
@@ -470,6 +481,9 @@ def _check_nodes(expression: nodes.Expr) -> None:
             raise ExpressionError(f"没有名为“{node.name}”的测试")
 
 
+_NO_BLOCKS: dict[str, Any] = {}  # an expression has no blocks
+
+
 class CompiledExpression:
     """A profile expression compiled once (per process: `compile_expression` caches it),
     run by `evaluate` for every subject, item and document."""
@@ -481,7 +495,9 @@ class CompiledExpression:
 
     def run(self, variables: dict[str, Any], extra: dict[str, Any] | None = None) -> Any:
         """The expression's raw value (an Undefined stays one)."""
-        context = self._template.new_context(variables, shared=True)
+        # The context jinja's new_context would make, without copying `variables` and the
+        # globals into a new dict (`_Context` looks in both).
+        context = _Context(ENV, variables, None, _NO_BLOCKS)
         if extra:
             context.vars.update(extra)
         for _ in self._template.root_render_func(context):

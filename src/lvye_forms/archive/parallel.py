@@ -1,0 +1,81 @@
+"""Identifying the files of a large archive on several cores, answers in the order given.
+
+Reading and validating each document's data is most of a check's time, and each file is
+independent of the others: worker processes identify chunks of the files and the answers are
+taken back chunk by chunk in order, so the scan — and every report made from it — is the
+same as when this process identifies every file itself. Workers are forked (they start at
+once and know every registered form); where forking is not available or not safe (another
+thread is running) and for small archives, this process does the work. Any failure of the
+pool (a worker killed, an answer that cannot be sent back) leaves the rest of the files to
+this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from .. import i18n
+
+PARALLEL_MIN_FILES = 2000  # below this, starting workers costs more than it saves
+CHUNK_FILES = 200  # files per task: enough to make sending the answers back cheap
+
+Answer = TypeVar("Answer")
+
+
+def available_cores() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _can_fork() -> bool:
+    # A process with other threads may hold a lock (logging, imports) that a forked child
+    # would wait on for ever.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _chunk(
+    function: Callable[[Path], Answer], paths: Sequence[Path], language: str
+) -> list[Answer]:
+    with i18n.use_language(language):
+        return [function(path) for path in paths]
+
+
+def map_files(
+    function: Callable[[Path], Answer], paths: Sequence[Path], jobs: int | None = None
+) -> list[Answer]:
+    """`[function(path) for path in paths]`, on `jobs` cores (default: all this process may
+    use) when there are at least PARALLEL_MIN_FILES paths. `function` must be a module-level
+    function whose answers can be pickled."""
+    jobs = available_cores() if jobs is None else jobs
+    if jobs < 2 or len(paths) < PARALLEL_MIN_FILES or not _can_fork():
+        return [function(path) for path in paths]
+    language = i18n.current()
+    chunks = [paths[at : at + CHUNK_FILES] for at in range(0, len(paths), CHUNK_FILES)]
+    answers: list[Answer] = []
+    try:
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    except (OSError, ValueError):
+        return [function(path) for path in paths]
+    with pool:
+        futures: list[Future[list[Answer]]] = [
+            pool.submit(_chunk, function, chunk, language) for chunk in chunks
+        ]
+        for index, future in enumerate(futures):
+            try:
+                answers.extend(future.result())
+            except Exception:  # noqa: BLE001 - a broken pool: this process does the rest
+                for rest in futures[index:]:
+                    rest.cancel()
+                for chunk in chunks[index:]:
+                    answers.extend(function(path) for path in chunk)
+                break
+    return answers
