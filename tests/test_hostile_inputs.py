@@ -22,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from lvye_forms import api, i18n, limits
 from lvye_forms.errors import Code, Problem
 from lvye_forms.ingest.annotate import AUTHOR, AnnotationFailed, annotated_copy
+from lvye_forms.ingest.csv_input import decode_text
 from lvye_forms.ingest.tables import (
     UnreadableFile,
-    decode_text,
     escape,
     read_tables,
     unescape,

@@ -29,13 +29,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import limits
 from ..errors import Problem
 from ..i18n import t
+from .csv_input import csv_rows, read_csv
 from .tables import (
     CSV_SUFFIXES,
     Table,
     UnreadableFile,
-    csv_rows,
     escape,
-    read_csv,
     scan_xlsx,
     tables_from_scans,
 )
