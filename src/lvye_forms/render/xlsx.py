@@ -103,6 +103,18 @@ class _Sheet:
         value = None if isinstance(value, str) and value == "" else value
         self.plan.puts.append(Put(self.row, first, last, value, style))
 
+    def repeat_row(self, times: int) -> None:
+        """`times` more rows like the last one: the blank rows to the end of a page, which are
+        most of a register's cells, laid out once rather than measured again each."""
+        puts = self.plan.puts
+        first = len(puts)
+        while first > 0 and puts[first - 1].row == self.row:
+            first -= 1
+        last_row = puts[first:]
+        for _ in range(times):
+            self.next_row(self.heights[-1])
+            puts.extend(put._replace(row=self.row) for put in last_row)
+
     def line(self, text: str, font: str, height: float, horizontal: str = "center") -> None:
         self.next_row(height)
         self.put(1, self.count, text, font=font, horizontal=horizontal, border=False)
@@ -257,8 +269,10 @@ def build_plan(agency: str, title: str, data: TableData) -> SheetPlan:
         plan.row_break = brk - 1
     if data.fill_page and data.headers:
         blank = lay.BLANK_ROW_POINTS
-        for _ in range(lay.blank_rows_to_fill(out.heights, repeat, tail, page, blank, brk)):
+        count = lay.blank_rows_to_fill(out.heights, repeat, tail, page, blank, brk)
+        if count:
             _table_row(out, [""] * len(headers), kinds, _TEXT, blank)
+            out.repeat_row(count - 1)
     if data.totals is not None:
         _table_row(out, data.totals, kinds, _BOLD, lay.DATA_ROW_POINTS)
     _notes(out, data.notes)
