@@ -317,3 +317,47 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(tmp_path, consent, 
     monkeypatch.setattr(parallel, "_chunk", dying)
     monkeypatch.setattr(parallel, "available_cores", lambda: 2)
     assert scanned(tmp_path) == alone
+
+
+# --- the data part read without an XML parser -----------------------------------------------
+
+TRICKY = [
+    "\x7f", "\x85", "\ufffe", "\uffff", "\ufffd", "\U0001f600", "\u2028", "&#10;", "&#x41;",
+    "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&foo;", ">", "]]>", "]]", "\t", "\n", "\r",
+    "\x01", "<", "<!-- c -->", "<![CDATA[x]]>", " ", '"', "'", "\\u00e9", "\\udcb8", "{", "}",
+]  # fmt: skip
+
+
+def test_the_plain_reading_agrees_with_lxml_or_leaves_it_to_lxml():
+    from random import Random
+
+    from lvye_forms.render import embed
+
+    base = embed.data_xml(
+        {
+            "form": "case_consent",
+            "schema_version": 1,
+            "agency": "东莞 A",
+            "generator": "lvye-forms",
+            "data": {"k": "a<b>&c]]>\r\n\t \"x\" 'y' 中文", "n": 1, "l": [1, None, True]},
+        }
+    )
+    assert datapart._parse_plain(base) == embed._parse_data("n", base)
+    places = {
+        "text": b'"k": "',
+        "agency": 'agency="东莞 A'.encode(),
+        "form": b'form="case_consent',
+        "version": b'schema-version="',
+    }
+    random = Random(11)
+    agreed = 0
+    for _ in range(4000):
+        inserted = "".join(random.choice(TRICKY) for _ in range(random.randint(0, 3)))
+        place = places[random.choice(list(places))]
+        data = base.replace(place, place + inserted.encode("utf-8", "surrogatepass"), 1)
+        plain = datapart._parse_plain(data)
+        if plain is None:
+            continue
+        assert plain == embed._parse_data("n", data), data
+        agreed += 1
+    assert agreed > 500

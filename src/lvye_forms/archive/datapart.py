@@ -19,6 +19,7 @@ its limit or not one record — it answers `SLOW`, and the caller reads the file
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -133,10 +134,12 @@ def _read(descriptor: int, size: int) -> DataPart | str:
         data = _inflate(file, entries[name])
         if _NAMESPACE not in data[:_HEAD_BYTES]:
             continue  # another program's custom XML, as read_embedded skips it
-        try:
-            payload = embed._parse_data(name, data)
-        except embed._NotOurs:
-            continue
+        payload = _parse_plain(data)
+        if payload is None:
+            try:
+                payload = embed._parse_data(name, data)
+            except embed._NotOurs:
+                continue
         return DataPart(payload, _MAYBE_SURROGATE.search(data) is None)
     return NO_DATA
 
@@ -237,3 +240,62 @@ def _inflate(file: _File, entry: _Member) -> bytes:
     if len(data) != unpacked or zlib.crc32(data) != crc:
         raise _Slow
     return data
+
+
+# The data part exactly as render.embed.data_xml writes it (lxml's serialisation), up to the
+# first attribute's value.
+_PLAIN_START = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<document xmlns="urn:lvye-forms:data:1" form="'
+)
+_PLAIN_ATTRIBUTES = re.compile(
+    rb'([^"&<\x00-\x1f]*)" schema-version="([^"&<\x00-\x1f]*)" agency="([^"&<\x00-\x1f]*)"'
+    rb' generator="([^"&<\x00-\x1f]*)"><data>'
+)
+_PLAIN_END = b"</data></document>"
+# What XML does not allow in text, or reads otherwise than as it stands (\r, references).
+_NOT_PLAIN_TEXT = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\r<]|]]>|&(?!(?:amp|lt|gt|quot|apos);)")
+_ENTITIES = (
+    (b"&lt;", b"<"),
+    (b"&gt;", b">"),
+    (b"&quot;", b'"'),
+    (b"&apos;", b"'"),
+    (b"&amp;", b"&"),
+)
+
+
+def _parse_plain(data: bytes) -> dict[str, Any] | None:
+    """What `embed._parse_data` gives for a data part in the exact form we write, read
+    without an XML parser; None for anything else (another attribute order, a reference in
+    an attribute, a character XML refuses, JSON that does not load as an object…), which
+    `_parse_data` then reads."""
+    if not data.startswith(_PLAIN_START) or not data.endswith(_PLAIN_END):
+        return None
+    head = _PLAIN_ATTRIBUTES.match(data, len(_PLAIN_START))
+    if head is None:
+        return None
+    text = data[head.end() : len(data) - len(_PLAIN_END)]
+    if _NOT_PLAIN_TEXT.search(text):
+        return None
+    for reference, character in _ENTITIES:  # &amp; last: "&amp;lt;" is the text "&lt;"
+        if reference in text:
+            text = text.replace(reference, character)
+    try:
+        form, version_text, agency, generator = values = [part.decode() for part in head.groups()]
+        json_text = text.decode()
+        # U+FFFE and U+FFFF are the only characters valid UTF-8 gives that XML refuses.
+        if not form or any("\ufffe" in v or "\uffff" in v for v in (*values, json_text)):
+            return None
+        version = int(version_text)
+        payload = json.loads(json_text or "{}")
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return {
+        "form": form,
+        "schema_version": version,
+        "agency": agency,
+        "generator": generator,
+        "data": payload,
+    }
