@@ -33,9 +33,9 @@ from ..render import embed
 SLOW: Final = "slow"  # read the file with render.embed.read_embedded
 NO_DATA: Final = "none"  # a readable package without our data part (a hand-made file)
 
-# Read at once from the end of the file: for a generated document (about 40 KB) the whole
-# file, so its directory and data part cost no further read.
-_TAIL_BYTES = 64 * 1024
+# Read at once from the end of the file: a generated document's directory and data part are
+# in its last few kilobytes.
+_TAIL_BYTES = 16 * 1024
 _END = struct.Struct("<4s4H2LH")  # end of central directory record
 _ENTRY = struct.Struct("<4s4B4HL2L5H2L")  # central directory file header
 _ENTRY_LENGTHS = struct.Struct("<4s24x3H")  # its signature and name, extra, comment lengths
@@ -140,7 +140,8 @@ def _read(descriptor: int, size: int) -> DataPart | str:
                 payload = embed._parse_data(name, data)
             except embed._NotOurs:
                 continue
-        return DataPart(payload, _MAYBE_SURROGATE.search(data) is None)
+        printable = b"\\u" not in data and b"&#" not in data  # the common case, quickly
+        return DataPart(payload, printable or _MAYBE_SURROGATE.search(data) is None)
     return NO_DATA
 
 
@@ -253,8 +254,8 @@ _PLAIN_ATTRIBUTES = re.compile(
     rb' generator="([^"&<\x00-\x1f]*)"><data>'
 )
 _PLAIN_END = b"</data></document>"
-# What XML does not allow in text, or reads otherwise than as it stands (\r, references).
-_NOT_PLAIN_TEXT = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\r<]|]]>|&(?!(?:amp|lt|gt|quot|apos);)")
+# Bytes XML does not allow in text, or reads otherwise than as they stand (\r, <).
+_NOT_PLAIN_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *b"\r<"])
 _ENTITIES = (
     (b"&lt;", b"<"),
     (b"&gt;", b">"),
@@ -275,10 +276,13 @@ def _parse_plain(data: bytes) -> dict[str, Any] | None:
     if head is None:
         return None
     text = data[head.end() : len(data) - len(_PLAIN_END)]
-    if _NOT_PLAIN_TEXT.search(text):
+    # (bytes methods, not a regular expression: this runs for every document)
+    if len(text.translate(None, _NOT_PLAIN_BYTES)) != len(text) or b"]]>" in text:
         return None
-    for reference, character in _ENTITIES:  # &amp; last: "&amp;lt;" is the text "&lt;"
-        if reference in text:
+    if b"&" in text:
+        if text.count(b"&") != sum(text.count(reference) for reference, _ in _ENTITIES):
+            return None  # a character reference or an entity XML does not define
+        for reference, character in _ENTITIES:  # &amp; last: "&amp;lt;" is the text "&lt;"
             text = text.replace(reference, character)
     try:
         form, version_text, agency, generator = values = [part.decode() for part in head.groups()]
