@@ -9,7 +9,9 @@ table (from the record's `table()`), a totals row, long remarks, and one signatu
 signer. Registers and sign-in sheets get blank rows to the end of the page. Ready to print:
 A4, at 100 % where the table fits (landscape when it is wide, never below 90 % unless even
 that cannot hold it), header row repeated on every page, page numbers in the footer.
-Measurements live in xlsx_layout.
+Measurements live in xlsx_layout. The layout is recorded as a sheet plan (xlsx_plan); a filled
+record's package is written from it by the prepared engine (fast_xlsx), by openpyxl when that
+engine cannot (and always for the blank form, made one at a time).
 """
 
 from __future__ import annotations
