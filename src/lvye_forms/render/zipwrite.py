@@ -11,9 +11,11 @@ which is what lets `render` find an unchanged document and skip it. The layout i
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from dataclasses import dataclass
+from zipfile import ZIP_STORED
 
 # 1980-01-01 00:00:00, the earliest time a zip can hold (the same as package.normalise_zip).
 _DOS_TIME = 0
@@ -23,23 +25,80 @@ _VERSION = 20  # "2.0": deflate
 _MADE_BY = (3 << 8) | _VERSION  # made on a Unix-like system (the permissions are Unix ones)
 _UTF8_NAME = 0x800
 _LIMIT = 0xFFFFFFFF  # beyond this a zip needs zip64, which no form comes near
+_OFFSET = struct.Struct("<I")
 
 DEFAULT_LEVEL = 6  # zlib's default, as zipfile uses
+# Parts smaller than this are stored, not deflated: setting up a deflate stream costs more
+# than the few hundred bytes it would save (the data part and its properties, per row).
+STORE_BELOW = 1024
+
 
 @dataclass(frozen=True)
 class Member:
-    """One part of a package, already deflated."""
+    """One part of a package, already deflated (or stored, when small)."""
 
     name: str
     crc: int
     size: int
-    data: bytes  # raw deflate stream
+    data: bytes  # raw deflate stream, or the content itself when stored
+    method: int = zlib.DEFLATED
 
     @classmethod
     def deflate(cls, name: str, content: bytes, level: int = DEFAULT_LEVEL) -> Member:
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-        data = compressor.compress(content) + compressor.flush()
-        return cls(name, zlib.crc32(content), len(content), data)
+        if len(content) < STORE_BELOW:
+            return cls(name, zlib.crc32(content), len(content), content, ZIP_STORED)
+        return cls(name, zlib.crc32(content), len(content), zlib.compress(content, level, -15))
+
+    @functools.cached_property
+    def _encoded_name(self) -> bytes:
+        return self.name.encode("utf-8")
+
+    @functools.cached_property
+    def local_record(self) -> bytes:
+        """The local header, name and data: the same bytes wherever the member is placed
+        (parts that never change are reused by every document, and so is this)."""
+        name = self._encoded_name
+        if max(self.size, len(self.data)) >= _LIMIT:
+            raise ValueError("package too large for a plain zip")
+        header = struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50,
+            _VERSION,
+            _flags(name, self.name),
+            self.method,
+            _DOS_TIME,
+            _DOS_DATE,
+            self.crc,
+            len(self.data),
+            self.size,
+            len(name),
+            0,
+        )
+        return header + name + self.data
+
+    @functools.cached_property
+    def central_fields(self) -> bytes:
+        """The central directory entry up to (not including) the member's offset."""
+        name = self._encoded_name
+        return struct.pack(
+            "<IHHHHHHIIIHHHHHI",
+            0x02014B50,
+            _MADE_BY,
+            _VERSION,
+            _flags(name, self.name),
+            self.method,
+            _DOS_TIME,
+            _DOS_DATE,
+            self.crc,
+            len(self.data),
+            self.size,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            _EXTERNAL_ATTR,
+        )
 
 
 def _flags(name: bytes, text: str) -> int:
@@ -48,53 +107,21 @@ def _flags(name: bytes, text: str) -> int:
 
 def write_zip(members: list[Member]) -> bytes:
     """The zip file holding `members` in order. Raises ValueError past the plain-zip limits."""
+    if len(members) >= 0xFFFF:
+        raise ValueError("package too large for a plain zip")
     body: list[bytes] = []
     central: list[bytes] = []
     offset = 0
+    pack_offset = _OFFSET.pack
     for member in members:
-        name = member.name.encode("utf-8")
-        if max(offset, member.size, len(member.data)) >= _LIMIT or len(members) >= 0xFFFF:
+        if offset >= _LIMIT:
             raise ValueError("package too large for a plain zip")
-        flags = _flags(name, member.name)
-        header = struct.pack(
-            "<IHHHHHIIIHH",
-            0x04034B50,
-            _VERSION,
-            flags,
-            zlib.DEFLATED,
-            _DOS_TIME,
-            _DOS_DATE,
-            member.crc,
-            len(member.data),
-            member.size,
-            len(name),
-            0,
-        )
-        central.append(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                _MADE_BY,
-                _VERSION,
-                flags,
-                zlib.DEFLATED,
-                _DOS_TIME,
-                _DOS_DATE,
-                member.crc,
-                len(member.data),
-                member.size,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                _EXTERNAL_ATTR,
-                offset,
-            )
-            + name
-        )
-        body += (header, name, member.data)
-        offset += len(header) + len(name) + len(member.data)
+        record = member.local_record
+        central += (member.central_fields, pack_offset(offset), member._encoded_name)
+        body.append(record)
+        offset += len(record)
+    if offset >= _LIMIT:
+        raise ValueError("package too large for a plain zip")
     directory = b"".join(central)
     end = struct.pack(
         "<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory), offset, 0
