@@ -279,3 +279,24 @@ def test_any_text_and_numbers_make_the_same_workbook(rows, facts, notes, fill_pa
     meta["data"] = {}
     old = render_table("某中心", "测试表", data, meta, prepared=False)
     assert_same_workbook(old, render_table("某中心", "测试表", data, meta))
+
+
+def test_a_run_whose_xlsx_documents_fell_back_names_openpyxl_once(monkeypatch, tmp_path, caplog):
+    import logging
+
+    from lvye_forms import api
+
+    def broken() -> None:
+        raise RuntimeError("no style table")
+
+    monkeypatch.setattr(fast_xlsx, "_engine", None)
+    monkeypatch.setattr(fast_xlsx, "_broken", "")
+    monkeypatch.setattr(fast_xlsx, "_reasons", {})
+    monkeypatch.setattr(fast_xlsx, "FastXlsx", broken)
+    data = tmp_path / "in.xlsx"
+    api.write_input_workbook("cash_journal", data, example=True)
+    with caplog.at_level(logging.WARNING, logger="lvye_forms.batch"):
+        report = api.render([data], tmp_path / "out", jobs=1)
+    assert report.written
+    said = [r.getMessage() for r in caplog.records if "no style table" in r.getMessage()]
+    assert len(said) == 1 and "openpyxl" in said[0] and "docxtpl" not in said[0]

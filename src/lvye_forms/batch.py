@@ -97,10 +97,11 @@ class RenderRun:
             self._writer.close()
         for form_id, reason in self._writer.fallbacks.items():
             # Said once per run: the documents are right, only slower to make.
+            library = "openpyxl" if get_form(form_id).kind == "xlsx" else "docxtpl"
             log.warning(
                 t(
-                    f"表单 {form_id} 的模板由 docxtpl 逐份生成（较慢），原因：{reason}",
-                    f"documents of {form_id} were rendered by docxtpl (slower): {reason}",
+                    f"表单 {form_id} 的文档由 {library} 逐份生成（较慢），原因：{reason}",
+                    f"documents of {form_id} were rendered by {library} (slower): {reason}",
                 )
             )
         return self.report
