@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import itertools
 import os
 import re
 import stat
@@ -180,9 +181,12 @@ def _fsync_directory(folder: Path) -> None:
         os.close(handle)
 
 
-def _begin(path: Path, data: bytes, overwrite: bool) -> WriteStatus | tuple[int, Path, bool]:
+def _begin(
+    path: Path, data: bytes, overwrite: bool, folders: set[Path] | None = None
+) -> WriteStatus | tuple[int, Path, bool]:
     """UNCHANGED or KEPT when nothing is to be written, else an open temporary file (handle,
-    path) beside `path` and whether `path` existed. Raises WriteFailed."""
+    path) beside `path` and whether `path` existed. Raises WriteFailed. `folders` remembers
+    the folders already made in this batch (making one is a few system calls per file)."""
     try:
         existed = path.exists()
         if existed:
@@ -190,15 +194,39 @@ def _begin(path: Path, data: bytes, overwrite: bool) -> WriteStatus | tuple[int,
                 return WriteStatus.UNCHANGED
             if not overwrite:
                 return WriteStatus.KEPT
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(
-            prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=path.parent
-        )
+        if folders is None or path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if folders is not None:
+                folders.add(path.parent)
+        handle, temporary = _temporary(path.parent)
     except WriteFailed:
         raise
     except OSError as exc:
         raise WriteFailed(path, exc) from exc
-    return handle, Path(name), existed
+    return handle, temporary, existed
+
+
+_serial = itertools.count()
+
+
+def _temporary(folder: Path) -> tuple[int, Path]:
+    """A new temporary file in `folder`, open for writing, only its owner may read it.
+
+    Named by this process and a counter (mkstemp's random names cost more than the write of a
+    small document); created exclusively, so a name someone else holds is skipped.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    for _attempt in range(100):
+        temporary = folder / f"{TEMP_PREFIX}{os.getpid()}-{next(_serial)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o600), temporary
+        except FileExistsError:
+            continue
+    handle, name = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder
+    )
+    return handle, Path(name)
 
 
 def _fill(handle: int, data: bytes, *, sync: bool) -> None:
@@ -265,9 +293,10 @@ def write_many(
     outcomes: list[WriteStatus | WriteFailed] = []
     staged: list[tuple[int, Path, Path, bool]] = []  # outcome index, temporary, target, existed
     group_sync = hasattr(os, "sync") and len(items) > 1
+    made: set[Path] = set()
     for path, data in items:
         try:
-            begun = _begin(path, data, overwrite)
+            begun = _begin(path, data, overwrite, made)
         except WriteFailed as failed:
             outcomes.append(failed)
             continue
