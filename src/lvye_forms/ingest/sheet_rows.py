@@ -106,15 +106,14 @@ class SheetCells:
             raise OutsideGrid(self.number)
         values: dict[int, Any] = {}
         column = 0
-        for cell in element:
-            if cell.tag != CELL:
-                continue
+        value_of = self._value
+        for cell in element.iterchildren(CELL):  # filtered by lxml, not here: the hot loop
             self.cells += 1
             reference = cell.get("r")
             column = self._column(reference) if reference else column + 1
             if not 1 <= column <= limits.EXCEL_MAX_COLUMN:
                 raise OutsideGrid(self.number)
-            value = self._value(cell)
+            value = value_of(cell)
             if value is not None:
                 values[column] = value
         return self.number, values
@@ -130,14 +129,20 @@ class SheetCells:
 
     def _value(self, cell: Any) -> Any:
         """The cell's value as openpyxl gives it with `data_only=True` (strings kept raw)."""
-        kind = cell.get("t", "n")
+        kind = cell.get("t")
         if kind == "inlineStr":
-            node = cell.find(INLINE)
-            return None if node is None else _inline_text(node)
-        text = cell.findtext(VALUE)
+            for node in cell.iterchildren(INLINE):
+                return _inline_text(node)
+            return None
+        text = None
+        for child in cell.iterchildren(VALUE):
+            text = child.text
+            break
         if not text:
             return None
-        if kind == "n":
+        if kind == "s":
+            return self._strings[int(text)]
+        if kind is None or kind == "n":
             number = _number(text)
             style = cell.get("s")
             if style and int(style) in self._styles.dates:
@@ -150,8 +155,6 @@ class SheetCells:
                 except (OverflowError, ValueError):
                     return "#VALUE!"  # what openpyxl gives a date serial out of range
             return number
-        if kind == "s":
-            return self._strings[int(text)]
         if kind == "b":
             return bool(int(text))
         if kind == "d":
@@ -161,6 +164,8 @@ class SheetCells:
 
 def _inline_text(node: Any) -> str:
     # The text of <is>: its <t>, and the <t> of each rich-text run (phonetic runs left out).
+    if len(node) == 1 and node[0].tag == TEXT:  # the usual case: one <t>
+        return node[0].text or ""
     parts = [child.text or "" for child in node if child.tag == TEXT]
     for run in node.iterchildren(RUN):
         parts += [child.text or "" for child in run if child.tag == TEXT]
