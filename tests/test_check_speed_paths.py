@@ -306,17 +306,20 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(tmp_path, consent, 
     monkeypatch.setattr(parallel, "CHUNK_FILES", 3)
     monkeypatch.setattr(parallel, "available_cores", lambda: 1)
     alone = scanned(tmp_path)
-    parent = os.getpid()
-    chunk = parallel._chunk
-
-    def dying(function, paths, language):
-        if os.getpid() != parent:
-            os._exit(3)
-        return chunk(function, paths, language)
-
-    monkeypatch.setattr(parallel, "_chunk", dying)
+    monkeypatch.setattr(parallel, "_chunk", _dying_chunk)  # sent by name: module level
     monkeypatch.setattr(parallel, "available_cores", lambda: 2)
     assert scanned(tmp_path) == alone
+
+
+_PARENT = os.getpid()
+_CHUNK = parallel._chunk
+
+
+def _dying_chunk(function, paths, language):
+    """`parallel._chunk`, except that a worker process dies at once."""
+    if os.getpid() != _PARENT:
+        os._exit(3)
+    return _CHUNK(function, paths, language)
 
 
 # --- the data part read without an XML parser -----------------------------------------------

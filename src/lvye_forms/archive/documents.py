@@ -9,6 +9,7 @@ facts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import zipfile
 import zlib
@@ -98,12 +99,12 @@ class ArchiveDocument:
 
     def knows(self, name: str) -> bool:
         if self.record is not None:
-            return name in type(self.record).model_fields
+            return name in field_names(type(self.record))
         return name in self.data
 
     def fact(self, name: str) -> Any:
         """The value of a field, or None when it is empty or not known (never raises)."""
-        if self.record is not None and name in type(self.record).model_fields:
+        if self.record is not None and name in field_names(type(self.record)):
             return getattr(self.record, name)
         value = self.data.get(name)
         return None if isinstance(value, Unknown) else value
@@ -111,8 +112,7 @@ class ArchiveDocument:
     def view_fact(self, name: str) -> Any:
         """The value of field `name` as a rule sees it: None when empty, an `Unknown` when the
         archive does not tell; raises `NoSuchField` when the form has no such field."""
-        model = self.model
-        if name not in model.model_fields:
+        if name not in field_names(self.model):
             raise NoSuchField(self.form_id, name)
         if self.record is not None:
             return getattr(self.record, name)
@@ -141,6 +141,13 @@ class ArchiveDocument:
             if isinstance(number, int) and not isinstance(number, bool):
                 numbers.append(number)
         return numbers or None
+
+
+@functools.cache
+def field_names(model: type[FormModel]) -> frozenset[str]:
+    """The names of `model`'s fields (pydantic's `model_fields` is a property, looked up
+    anew on every use; rules ask for fields by the thousand)."""
+    return frozenset(model.model_fields)
 
 
 def _invalid(path: Path, reason: str) -> Unplaced:

@@ -178,6 +178,12 @@ def assuming(truth: dict[tuple[str, str, str, str | None], bool]) -> Iterator[No
         _assumptions.truth = previous
 
 
+def assuming_any() -> bool:
+    """Whether some unknown fact has an assumed truth value here (see `assuming`): what is
+    computed then may hold only under that assumption."""
+    return bool(_assumptions.truth)
+
+
 class Unknown:
     """A fact the archive does not give. Any use of it — truth value, comparison, arithmetic,
     an attribute, iteration, text, a test such as ``is none`` (see `engine`) — raises

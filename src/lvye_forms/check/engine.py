@@ -39,6 +39,7 @@ from ..archive import (
     UnknownFact,
     Unplaced,
     assuming,
+    assuming_any,
     session_target,
 )
 from ..fields import month_of
@@ -184,7 +185,11 @@ class DocView:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self._document.view_fact(name)
+        value = self._document.view_fact(name)
+        # Kept as an attribute: the document does not change, and the next reading of the
+        # field is then an ordinary attribute lookup.
+        self.__dict__[name] = value
+        return value
 
     def __str__(self) -> str:
         return display_text(self._document.path.name)
@@ -278,6 +283,21 @@ def _service_point_form(subject_type: str) -> Any:
     return None
 
 
+def _memo(cache: dict[Any, Any], key: Any, compute: Any) -> Any:
+    """`compute()`, remembered in `cache` under `key`; a key that cannot be hashed (a list
+    where a form id belongs) is computed each time, to fail as it would have, and so is
+    anything computed while an unknown fact's truth is assumed (it may hold only then)."""
+    if assuming_any():
+        return compute()
+    try:
+        if key in cache:
+            return cache[key]
+    except TypeError:
+        return compute()
+    value = cache[key] = compute()
+    return value
+
+
 class CheckContext:
     """Everything needed to evaluate one subject's rules."""
 
@@ -299,9 +319,10 @@ class CheckContext:
         self.since = since
         # `archive` by form (see archive_index): shared by every subject of a run.
         self.index = index
-        # What `_docs` found, by (forms, scope): the documents do not change while a
+        # What `_docs`, `_dated` and the helpers found: the documents do not change while a
         # subject's rules are evaluated, and the rules ask the same questions many times.
         self._found: dict[tuple[tuple[str, ...], str], list[DocView]] = {}
+        self._answers: dict[Any, Any] = {}
 
     def service_point(self) -> ServicePoint | None:
         """The subject's service point: itself, or the one its documents name."""
@@ -388,18 +409,25 @@ class CheckContext:
     def _dated(self, forms: tuple[str, ...]) -> list[DocView]:
         """`_docs(forms)` without the dateless scans of a form that has a generated document:
         such a scan is most likely the signed copy of that document, whose date is known."""
-        views = self._docs(forms)
-        generated = {v.form for v in views if v._document.record is not None}
-        return [v for v in views if v._document.date_known or v.form not in generated]
+
+        def compute() -> list[DocView]:
+            views = self._docs(forms)
+            generated = {v.form for v in views if v._document.record is not None}
+            return [v for v in views if v._document.date_known or v.form not in generated]
+
+        return list(_memo(self._answers, ("dated", forms), compute))
 
     def variables(self) -> dict[str, Any]:
         def extreme(pick: Any, forms: tuple[str, ...]) -> Any:
-            views = self._dated(forms)
-            for view in views:
-                if not view._document.date_known:  # a scan named without a date
-                    return view.date
-            dates = [v._document.date for v in views if v._document.date is not None]
-            return pick(dates, default=None)
+            def compute() -> Any:
+                views = self._dated(forms)
+                for view in views:
+                    if not view._document.date_known:  # a scan named without a date
+                        return view.date
+                dates = [v._document.date for v in views if v._document.date is not None]
+                return pick(dates, default=None)
+
+            return _memo(self._answers, (pick, forms), compute)
 
         def first(*forms: str) -> DocView | None:
             found = self._dated(forms)
@@ -418,14 +446,18 @@ class CheckContext:
                 return None  # a field name, never DocView's internals (the sandbox's rule)
             if name not in model.model_fields and name not in ("date", "form", "path", "subject"):
                 raise NoSuchField(model.form_id, name)
-            unknown = None
-            for document in self._docs((model.form_id,)):
-                value = getattr(document, name)
-                if isinstance(value, Unknown):
-                    unknown = unknown or value
-                elif value is not None and not (isinstance(value, (str, list)) and not value):
-                    return value
-            return unknown
+
+            def compute() -> Any:
+                unknown = None
+                for document in self._docs((model.form_id,)):
+                    value = getattr(document, name)
+                    if isinstance(value, Unknown):
+                        unknown = unknown or value
+                    elif value is not None and not (isinstance(value, (str, list)) and not value):
+                        return value
+                return unknown
+
+            return _memo(self._answers, ("fact", model.form_id, name), compute)
 
         def linked(form: str, name: str) -> list[DocView]:
             """Documents of `form` anywhere in the archive whose field `name` is this subject's
