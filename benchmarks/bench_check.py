@@ -6,7 +6,8 @@ Builds an archive of generated documents — cases of six documents each (consen
 plan and three process records) — then times, in the same run:
 (a) the floor: walking the archive and reading each document's data part (the zip's
     customXml item that carries our namespace), nothing else;
-(b) `api.check_archive` on it under the lvye profile, as `lvye-forms check` runs it.
+(b) `api.check_archive` on it under the lvye profile, as `lvye-forms check` runs it (an
+    archive of 2,000 files or more is identified on every core the process may use).
 The figure is a/b: the share of the floor's speed the checker reaches (the issue asks for at
 least 0.5). Not part of the tests; the last line is the figure.
 """
@@ -14,6 +15,7 @@ least 0.5). Not part of the tests; the last line is the figure.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 import tempfile
@@ -22,6 +24,7 @@ import zipfile
 from pathlib import Path
 
 from lvye_forms import api
+from lvye_forms.archive.parallel import available_cores
 from lvye_forms.registry import get_form
 from lvye_forms.render.embed import NAMESPACE
 
@@ -75,6 +78,9 @@ def main() -> None:
         start = time.perf_counter()
         documents = build(root, wanted)
         built = time.perf_counter() - start
+        # Building leaves the renderer's garbage behind: collected now, so that neither side
+        # pays for it when the collector next runs.
+        gc.collect()
         start = time.perf_counter()
         read = floor(root)
         walked = time.perf_counter() - start
@@ -83,7 +89,10 @@ def main() -> None:
         checked = time.perf_counter() - start
     if read != documents:
         raise SystemExit(f"the floor read {read} data parts of {documents} documents")
-    print(f"(archive of {documents} documents built in {built:.0f}s)")
+    print(
+        f"(archive of {documents} documents built in {built:.0f}s; {available_cores()} cores, "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
     print(
         f"documents={documents} findings={len(report.result.findings)}  "
         f"walk-and-read floor {walked:.2f}s ({documents / walked:.0f}/s)  "

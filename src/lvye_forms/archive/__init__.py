@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .collector import collector_paused
 from .documents import (
     OOXML_SUFFIXES,
     SCAN_SUFFIXES,
@@ -100,6 +101,7 @@ __all__ = [
     "UnplacedList",
     "assuming",
     "assuming_any",
+    "collector_paused",
     "field_label",
     "identify",
     "is_register",
@@ -144,6 +146,11 @@ def scan_archive(root: Path, register: Path | None = None) -> ScanResult:
     Registers are the one given and any register workbook found in the archive itself. Never
     raises for what the archive holds: see `walk`, `identify` and `Unplaced` codes.
     """
+    with collector_paused():
+        return _scan_archive(root, register)
+
+
+def _scan_archive(root: Path, register: Path | None) -> ScanResult:
     files, unplaced, ignored = walk(root)
     registers = [register] if register else []
     registers += [p for p in files if p.suffix.lower() in (".xlsx", ".xlsm") and is_register(p)]

@@ -40,6 +40,7 @@ from ..archive import (
     Unplaced,
     assuming,
     assuming_any,
+    collector_paused,
     session_target,
 )
 from ..fields import month_of
@@ -1098,6 +1099,22 @@ def run_check(
     `ignored` are the paths the scan left out on purpose (`archive.ScanResult.ignored`); when
     not given, those `archive.scan` attached to `unplaced` are taken.
     """
+    with collector_paused():
+        return _run_check(
+            profile, documents, unplaced, as_of, staff, ignored, service_points, since
+        )
+
+
+def _run_check(
+    profile: Profile,
+    documents: list[ArchiveDocument],
+    unplaced: list[Unplaced],
+    as_of: dt.date,
+    staff: StaffRegister | None,
+    ignored: list[Path] | None,
+    service_points: ServicePointRegister | None,
+    since: dt.date | None,
+) -> CheckResult:
     if ignored is None:
         ignored = list(getattr(unplaced, "ignored", []))
     staff = staff or StaffRegister()
