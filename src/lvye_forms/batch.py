@@ -9,9 +9,10 @@ each become a located problem in the `RenderReport`, and the rest of the batch g
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ class RenderRun:
         self.report = RenderReport(outdir=outdir)
         self._writer = Writer(overwrite=overwrite)
         # Every path written in this run, so two rows never share a file name.
-        self._taken: set[str] = set()
+        self._taken = _TakenNames()
 
     def run(self, paths: Iterable[Path]) -> RenderReport:
         _remove_leftovers(self.outdir)
@@ -210,9 +211,9 @@ class RenderRun:
     def _write_document(self, record: FormModel, agency: str, report: FileReport) -> None:
         # The name is decided here, in order, whoever renders: the same names in every run.
         target = self.outdir / document_name(record)
-        if _key(target) in self._taken:  # two keys that differ only in characters a name can't hold
+        if target in self._taken:  # two keys that differ only in characters a name can't hold
             target = free_path(target, avoid=self._taken)
-        self._taken.add(_key(target))
+        self._taken.add(target)
         key, name = record.key(), record.display_name()
 
         def then(written: Written) -> None:
@@ -321,9 +322,34 @@ def _size(path: Path) -> int:
         return 0  # reading it will say why
 
 
+class _TakenNames:
+    """The file names a run has given out, as 16-byte digests: a run keeps one per document,
+    and a 100,000-row batch should not hold 100,000 paths for it. `in` takes a path, or the
+    casefolded absolute path text `output.free_path` asks about."""
+
+    def __init__(self) -> None:
+        self._digests: set[bytes] = set()
+
+    @staticmethod
+    def _digest(item: object) -> bytes:
+        # Names that differ only in case are one file on Windows and macOS.
+        text = _key(item) if isinstance(item, Path) else str(item)
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def add(self, path: Path) -> None:
+        self._digests.add(self._digest(path))
+
+    def __contains__(self, item: object) -> bool:
+        return self._digest(item) in self._digests
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._digests)
+
+
 def _key(path: Path) -> str:
-    # Names that differ only in case are one file on Windows and macOS. A string, not a
-    # Path: a run keeps one per document.
     return str(path.absolute()).casefold()
 
 
