@@ -31,6 +31,8 @@ from lvye_forms.archive import (
     scan_archive,
 )
 from lvye_forms.archive import documents as documents_module
+from lvye_forms.check import engine
+from lvye_forms.check.profile import ProfileError
 from lvye_forms.registry import get_form
 from lvye_forms.render.embed import NAMESPACE, read_embedded
 
@@ -286,9 +288,12 @@ def test_a_scan_on_several_cores_is_the_scan_in_one_process(tmp_path, consent, m
     small_archive(tmp_path, consent)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 2)
     monkeypatch.setattr(parallel, "CHUNK_FILES", 3)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_SUBJECTS", 2)
+    monkeypatch.setattr(engine, "_SUBJECTS_PER_CHUNK", 1)
     monkeypatch.setattr(parallel, "available_cores", lambda: 1)
     alone = scanned(tmp_path)
     report = api.check_archive(tmp_path, as_of=dt.date(2024, 7, 15)).to_dict()
+    assert len(report["findings"]) > 10
     monkeypatch.setattr(parallel, "available_cores", lambda: 2)
     assert scanned(tmp_path) == alone
     assert api.check_archive(tmp_path, as_of=dt.date(2024, 7, 15)).to_dict() == report
@@ -309,6 +314,31 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(tmp_path, consent, 
     monkeypatch.setattr(parallel, "_chunk", _dying_chunk)  # sent by name: module level
     monkeypatch.setattr(parallel, "available_cores", lambda: 2)
     assert scanned(tmp_path) == alone
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="fork")
+def test_a_profile_error_in_a_worker_is_the_error_in_one_process(tmp_path, consent, monkeypatch):
+    archive = tmp_path / "档案"
+    archive.mkdir()
+    small_archive(archive, consent)
+    profile = tmp_path / "rules.yaml"
+    profile.write_text(
+        "name: t\ntitle: t\nsubjects:\n  case:\n    label: 个案\n    steps:\n"
+        "      - id: s\n        label: s\n        requires:\n"
+        "          - form: case_plan\n"
+        # a text where a date belongs, for the second case only: a worker's subject
+        "            due: \"(subject ~ '!') if subject.endswith('1') else none\"\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(engine, "PARALLEL_MIN_SUBJECTS", 2)
+    monkeypatch.setattr(engine, "_SUBJECTS_PER_CHUNK", 1)
+    messages = []
+    for cores in (1, 2):
+        monkeypatch.setattr(parallel, "available_cores", lambda cores=cores: cores)
+        with pytest.raises(ProfileError) as caught:
+            api.check_archive(archive, profile=str(profile), as_of=dt.date(2024, 7, 15))
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "期限" in messages[0]
 
 
 _PARENT = os.getpid()

@@ -26,6 +26,7 @@ PARALLEL_MIN_FILES = 2000  # below this, starting workers costs more than it sav
 CHUNK_FILES = 200  # files per task: enough to make sending the answers back cheap
 
 Answer = TypeVar("Answer")
+Item = TypeVar("Item")
 
 
 def available_cores() -> int:
@@ -42,49 +43,68 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+def will_fork(items: int, at_least: int = PARALLEL_MIN_FILES, jobs: int | None = None) -> bool:
+    """Whether `map_in_order` would share `items` items among worker processes."""
+    jobs = available_cores() if jobs is None else jobs
+    return jobs >= 2 and items >= at_least and _can_fork()
+
+
 def _chunk(
-    function: Callable[[Path], Answer], paths: Sequence[Path], language: str
+    function: Callable[[Item], Answer], items: Sequence[Item], language: str
 ) -> list[Answer]:
     with i18n.use_language(language):
-        return [function(path) for path in paths]
+        return [function(item) for item in items]
 
 
-def map_files(
-    function: Callable[[Path], Answer], paths: Sequence[Path], jobs: int | None = None
+def map_in_order(
+    function: Callable[[Item], Answer],
+    items: Sequence[Item],
+    *,
+    jobs: int | None = None,
+    at_least: int = PARALLEL_MIN_FILES,
+    chunk: int = CHUNK_FILES,
 ) -> list[Answer]:
-    """`[function(path) for path in paths]`, on `jobs` cores (default: all this process may
-    use) when there are at least PARALLEL_MIN_FILES paths. `function` must be a module-level
-    function whose answers can be pickled.
+    """`[function(item) for item in items]`, on `jobs` cores (default: all this process may
+    use) when there are at least `at_least` items (see `will_fork`). `function` must be a
+    module-level function (it is sent to the workers by name) whose answers can be pickled.
 
     This process takes its share of the chunks (every `jobs`-th) and `jobs - 1` workers the
     rest: sending an answer back costs a tenth of making it, so on a busy machine a worker
     less is a loss less.
     """
     jobs = available_cores() if jobs is None else jobs
-    if jobs < 2 or len(paths) < PARALLEL_MIN_FILES or not _can_fork():
-        return [function(path) for path in paths]
+    if not will_fork(len(items), at_least, jobs):
+        return [function(item) for item in items]
     language = i18n.current()
-    chunks = [paths[at : at + CHUNK_FILES] for at in range(0, len(paths), CHUNK_FILES)]
+    chunks = [items[at : at + chunk] for at in range(0, len(items), chunk)]
     try:
         pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"))
     except (OSError, ValueError):
-        return [function(path) for path in paths]
+        return [function(item) for item in items]
     answers: list[Answer] = []
     with pool:
         futures: dict[int, Future[list[Answer]]] = {
-            index: pool.submit(_chunk, function, chunk, language)
-            for index, chunk in enumerate(chunks)
+            index: pool.submit(_chunk, function, part, language)
+            for index, part in enumerate(chunks)
             if index % jobs
         }
         broken = False
-        for index, chunk in enumerate(chunks):
+        for index, part in enumerate(chunks):
             future = futures.get(index)
             if future is not None and not broken:
                 try:
                     answers.extend(future.result())
                     continue
-                except Exception:  # noqa: BLE001 - a broken pool: this process does the rest
+                except Exception:  # noqa: BLE001 - this process does the rest, and raises
+                    # what a chunk raises itself, exactly as without workers
                     broken = True
                     pool.shutdown(wait=False, cancel_futures=True)
-            answers.extend(function(path) for path in chunk)
+            answers.extend(function(item) for item in part)
     return answers
+
+
+def map_files(
+    function: Callable[[Path], Answer], paths: Sequence[Path], jobs: int | None = None
+) -> list[Answer]:
+    """`map_in_order` for the files of an archive (at least PARALLEL_MIN_FILES of them)."""
+    return map_in_order(function, paths, jobs=jobs)

@@ -43,6 +43,7 @@ from ..archive import (
     collector_paused,
     session_target,
 )
+from ..archive.parallel import map_in_order, will_fork
 from ..fields import month_of
 from ..paths import display_text
 from ..registry import UnknownForm, all_forms, get_form
@@ -807,6 +808,41 @@ def evaluate_subject(rules: SubjectRules, context: CheckContext, profile: Profil
     return findings
 
 
+PARALLEL_MIN_SUBJECTS = 400  # below this, starting workers costs more than it saves
+_SUBJECTS_PER_CHUNK = 50
+# The run whose subjects forked workers evaluate (set only while they exist; a process that
+# forks has no other thread, see archive.parallel.will_fork).
+_RUN: tuple[Profile, list[tuple[SubjectRules, CheckContext]]] | None = None
+
+
+def _evaluate_all(
+    profile: Profile, evaluations: list[tuple[SubjectRules, CheckContext]]
+) -> list[list[Finding]]:
+    """Each subject's findings, in order; on every core for a large archive (the workers,
+    forked, have the documents already: only the findings travel back)."""
+    global _RUN
+    if not will_fork(len(evaluations), PARALLEL_MIN_SUBJECTS):
+        return [evaluate_subject(rules, context, profile) for rules, context in evaluations]
+    _RUN = (profile, evaluations)
+    try:
+        return map_in_order(
+            _findings_of,
+            range(len(evaluations)),
+            at_least=PARALLEL_MIN_SUBJECTS,
+            chunk=_SUBJECTS_PER_CHUNK,
+        )
+    finally:
+        _RUN = None
+
+
+def _findings_of(number: int) -> list[Finding]:
+    """The findings of the run's subject `number` (in a worker, or in this process)."""
+    assert _RUN is not None
+    profile, evaluations = _RUN
+    rules, context = evaluations[number]
+    return evaluate_subject(rules, context, profile)
+
+
 SIGNATURE_STEP = "签署件"
 
 
@@ -1126,12 +1162,16 @@ def _run_check(
         subjects.setdefault(("service_point", point.name), Subject("service_point", point.name))
     findings: list[Finding] = []
     used: dict[str, ServicePointUse] = {}
-    for (kind, _), subject in sorted(subjects.items()):
-        rules = profile.subjects.get(kind)
-        if rules is None:
-            continue
-        context = CheckContext(subject, documents, as_of, staff, service_points, since, index)
-        findings.extend(evaluate_subject(rules, context, profile))
+    evaluations = [
+        (rules, CheckContext(subject, documents, as_of, staff, service_points, since, index))
+        for (kind, _), subject in sorted(subjects.items())
+        if (rules := profile.subjects.get(kind)) is not None
+    ]
+    for (_rules, context), found in zip(
+        evaluations, _evaluate_all(profile, evaluations), strict=True
+    ):
+        subject = context.subject
+        findings.extend(found)
         subject_point = context.service_point()
         if subject_point is not None:
             use = used.setdefault(subject_point.name, ServicePointUse(subject_point))
