@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import re
 import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from lvye_forms.archive import (
     datapart,
     identify,
     parallel,
+    remembered,
     scan_archive,
 )
 from lvye_forms.archive import documents as documents_module
@@ -394,3 +396,49 @@ def test_the_plain_reading_agrees_with_lxml_or_leaves_it_to_lxml():
         assert plain == embed._parse_data("n", data), data
         agreed += 1
     assert agreed > 500
+
+
+# --- documents remembered from the last scan ------------------------------------------------
+
+
+def aged(path: Path, seconds: int = 60) -> None:
+    """`path` as if last written `seconds` ago (a file written this instant is never kept)."""
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_a_rescan_takes_unchanged_documents_from_the_last_scan(tmp_path, consent, monkeypatch):
+    name = data_name(consent)
+    first, second = tmp_path / "a.docx", tmp_path / "b.docx"
+    first.write_bytes(consent)
+    second.write_bytes(rezip(consent, {name: data_part(example(case_id="GA-2024-050"))}))
+    aged(first)
+    aged(second)
+    remembered.forget()
+    before = scanned(tmp_path)
+    reads = []
+    real = documents_module.read_data_part
+    monkeypatch.setattr(documents_module, "read_data_part", lambda p: reads.append(p) or real(p))
+    assert scanned(tmp_path) == before and reads == []  # nothing read again
+    # A file changed since (another case, a later time): read again, and its new data counts.
+    second.write_bytes(rezip(consent, {name: data_part(example(case_id="GA-2024-051"))}))
+    aged(second, 30)
+    after = scanned(tmp_path)
+    assert reads == [second]
+    assert [d[2] for d in after[0]] == [CASE, "GA-2024-051"]
+    # Edited into an invalid document: never taken from the last scan.
+    second.write_bytes(rezip(consent, {name: data_part(example(client_signed_date="x"))}))
+    aged(second, 20)
+    assert [u[1:3] for u in scanned(tmp_path)[1]] == [("b.docx", "invalid_document")]
+
+
+def test_a_file_written_this_instant_is_read_every_time(tmp_path, consent, monkeypatch):
+    path = tmp_path / "a.docx"
+    path.write_bytes(consent)  # mtime: now
+    remembered.forget()
+    scanned(tmp_path)
+    reads = []
+    real = documents_module.read_data_part
+    monkeypatch.setattr(documents_module, "read_data_part", lambda p: reads.append(p) or real(p))
+    scanned(tmp_path)
+    assert reads == [path]

@@ -28,9 +28,11 @@ this module scans a whole archive and re-exports their public names.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import remembered
 from .collector import collector_paused
 from .documents import (
     OOXML_SUFFIXES,
@@ -167,8 +169,7 @@ def _scan_archive(root: Path, register: Path | None) -> ScanResult:
     resolve = bool(skip or listed)
     kept = [(path, (_resolved(path) or path) if resolve else path) for path in files]
     kept = [(path, real) for path, real in kept if real not in skip]
-    # Every file is identified (on several cores for a large archive), in order.
-    answers = map_files(identify, [path for path, _ in kept])
+    answers = _identify_all([path for path, _ in kept])
     for (path, real), found in zip(kept, answers, strict=True):
         if real in listed:
             entry = listed.pop(real)
@@ -197,6 +198,30 @@ def _scan_archive(root: Path, register: Path | None) -> ScanResult:
             reason = "登记表中列出的文件不存在"
         unplaced.append(Unplaced(missing.path, UNREADABLE, reason))
     return ScanResult(documents, unplaced, ignored, registers)
+
+
+def _identify_all(paths: list[Path]) -> list[ArchiveDocument | Unplaced]:
+    """What each file is, in order: a generated document unchanged since the last scan as
+    that scan found it (see `remembered`), every other file identified anew, on several cores
+    for a large archive."""
+    stamps = [
+        remembered.stamp(path) if path.suffix.lower() in OOXML_SUFFIXES else None
+        for path in paths
+    ]
+    recalled = [remembered.recall(path, now) for path, now in zip(paths, stamps, strict=True)]
+    missing = [number for number, document in enumerate(recalled) if document is None]
+    identified = iter(map_files(identify, [paths[number] for number in missing]))
+    answers: list[ArchiveDocument | Unplaced] = [
+        document if document is not None else next(identified) for document in recalled
+    ]
+    remembered.keep(
+        {
+            path: (now, dataclasses.replace(found))
+            for path, now, found in zip(paths, stamps, answers, strict=True)
+            if now is not None and isinstance(found, ArchiveDocument) and found.record is not None
+        }
+    )
+    return answers
 
 
 def scan(root: Path, register: Path | None = None) -> tuple[list[ArchiveDocument], list[Unplaced]]:

@@ -109,7 +109,9 @@ def read_data_part(path: os.PathLike[str] | str) -> DataPart | str:
     """The data part of the document at `path` as `read_embedded` gives it, `NO_DATA`, or
     `SLOW` when only `read_embedded` can tell (see the module's docstring). Never raises."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        # O_NONBLOCK: opening a pipe must not wait for a writer; O_BINARY: Windows.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(path, flags)
     except (OSError, ValueError):
         return SLOW
     try:

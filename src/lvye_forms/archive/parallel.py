@@ -1,19 +1,21 @@
-"""Identifying the files of a large archive on several cores, answers in the order given.
+"""Sharing the work of a large check among the machine's cores, answers in the order given.
 
-Reading and validating each document's data is most of a check's time, and each file is
-independent of the others: worker processes identify chunks of the files and the answers are
-taken back chunk by chunk in order, so the scan — and every report made from it — is the
-same as when this process identifies every file itself. Workers are forked (they start at
-once and know every registered form); where forking is not available or not safe (another
-thread is running) and for small archives, this process does the work. Any failure of the
-pool (a worker killed, an answer that cannot be sent back) leaves the rest of the files to
-this process.
+Identifying a file (reading and validating its data) and evaluating a subject's rules are
+most of a check's time, and each file, and each subject, is independent of the others:
+worker processes take chunks of them and the answers are taken back chunk by chunk in order,
+so the scan, the findings and every report made from them are the same as when this process
+does everything itself. Workers are forked on Linux (they start at once and already hold
+every registered form and the scanned documents); elsewhere, when another thread is running
+(a fork could inherit a lock held by it) and for small archives, this process does the
+work. Any failure of the pool (a worker killed, an answer that cannot be sent back, an
+error raised) leaves the rest to this process, which then raises what the work raises.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,8 +41,12 @@ def available_cores() -> int:
 
 def _can_fork() -> bool:
     # A process with other threads may hold a lock (logging, imports) that a forked child
-    # would wait on for ever.
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    # would wait on for ever; macOS's system libraries are not safe to fork at all.
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
 
 
 def will_fork(items: int, at_least: int = PARALLEL_MIN_FILES, jobs: int | None = None) -> bool:

@@ -18,6 +18,7 @@ from ..ingest.tables import UnreadableFile, read_tables
 from ..model import FormModel, _field_adapter
 from ..paths import display_text
 from ..render.embed import read_embedded
+from .datapart import DataPart, read_data_part
 from .documents import _ERROR_WORDS, _NO_FUTURE_CHECK, ArchiveDocument
 from .facts import _plain_label, scan_facts, session_target
 from .names import _form_from_token, month_field, parse_file_name, session_numbers
@@ -230,6 +231,8 @@ def is_register(path: Path) -> bool:
     the register's 服务点 sheet on its own."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
+    if isinstance(read_data_part(path), DataPart):
+        return False  # a workbook we made, read the quick way (read_embedded would succeed)
     try:
         read_embedded(path)
         return False
