@@ -22,8 +22,11 @@ reason in Chinese.
 
 The package's modules, one concern each: `facts` (unknown facts and the partial facts of a
 scan), `unplaced` (why a file is not a document), `walk` (the folder tree), `names` (the
-file-name convention), `documents` (what one file is), `register` (the register workbook);
-this module scans a whole archive and re-exports their public names.
+file-name convention), `documents` (what one file is), `datapart` (a document's data part
+read straight from its zip directory), `register` (the register workbook), `parallel`
+(sharing a large check among the cores), `remembered` (documents unchanged since the last
+scan), `collector` (the garbage collector paused during a check); this module scans a whole
+archive and re-exports their public names.
 """
 
 from __future__ import annotations
