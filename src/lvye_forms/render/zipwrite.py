@@ -28,9 +28,10 @@ _LIMIT = 0xFFFFFFFF  # beyond this a zip needs zip64, which no form comes near
 _OFFSET = struct.Struct("<I")
 
 DEFAULT_LEVEL = 6  # zlib's default, as zipfile uses
-# Parts smaller than this are stored, not deflated: setting up a deflate stream costs more
-# than the few hundred bytes it would save (the data part and its properties, per row).
-STORE_BELOW = 1024
+# Parts smaller than this are stored, not deflated: deflating a part of a few kilobytes
+# costs more (a deflate stream is set up each time) than the kilobyte or two it saves (the
+# data part and its properties, made per row).
+STORE_BELOW = 4096
 
 
 @dataclass(frozen=True)
