@@ -15,7 +15,6 @@ import click
 from pydantic import TypeAdapter, ValidationError
 
 from . import __version__, api, i18n
-from .check.profile import ProfileError, load_profile
 from .cli_templates import apply_templates, blank, template, templates_option
 from .fields import Month
 from .formats import as_text, click_zh
@@ -480,6 +479,8 @@ def check(
                 f"--format {output_format} needs -o FILE",
             )
         )
+    from .check.profile import ProfileError  # the checker's modules load only for a check
+
     try:
         report = api.check_archive(
             archive,
@@ -529,6 +530,8 @@ def profile_show(name: str) -> None:
     \b
     Example: lvye-forms profile show lvye
     """
+    from .check.profile import ProfileError, load_profile
+
     try:
         rules = load_profile(name)
     except ProfileError as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import i18n
-from .check.engine import (
+from .check.findings import (
     PROBLEMS,
     STATUS_LABELS,
     CheckResult,

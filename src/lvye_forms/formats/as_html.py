@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import i18n
-from ..check.engine import PROBLEMS
+from ..check.findings import PROBLEMS
 from ..report import CheckReport
 from .as_json import masked, report_data
 from .as_text import Terminal

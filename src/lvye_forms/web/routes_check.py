@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .. import api
-from ..check.engine import FindingStatus
+from ..check.findings import FindingStatus
 from ..check.profile import ProfileError
 from ..formats.as_html import check_to_html
 from ..formats.as_xlsx import check_to_xlsx
