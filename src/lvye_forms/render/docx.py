@@ -22,7 +22,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .embed import embed_data
-from .fast_docx import FastDocx, Unsupported, plain_context
+from .fast_docx import FastDocx, Unsupported, plain_texts
 from .package import normalise_zip
 
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
@@ -44,8 +44,10 @@ def _word_text(value: Any) -> Markup:
     return Markup(text)
 
 
-def _environment() -> Environment:
-    return Environment(autoescape=True, finalize=_word_text)
+def _environment(*, autoescape: bool = True) -> Environment:
+    # `_word_text` escapes every value itself; the prepared engine turns Jinja's autoescape
+    # off so the values are not passed through markupsafe a second time (docxtpl keeps it).
+    return Environment(autoescape=autoescape, finalize=_word_text)
 
 
 class PreparedTemplate:
@@ -60,7 +62,7 @@ class PreparedTemplate:
         self._fast: FastDocx | None = None
         if fast:
             try:
-                self._fast = FastDocx(self._bytes, _environment())
+                self._fast = FastDocx(self._bytes, _environment(autoescape=False))
             except Unsupported as exc:
                 self.fallback = str(exc)
             except Exception as exc:  # a template docxtpl's patching or Jinja cannot take
@@ -70,9 +72,10 @@ class PreparedTemplate:
     def render(self, context: dict[str, Any], metadata: dict[str, Any]) -> bytes:
         """The finished document as bytes, with `metadata` embedded as a custom XML part."""
         if self._fast is not None:
-            if plain_context(context):
+            texts = plain_texts(context)
+            if texts is not None:
                 try:
-                    return self._fast.render(context, metadata)
+                    return self._fast.render(context, metadata, texts)
                 except Unsupported as exc:
                     self._fast = None
                     self.fallback = str(exc)

@@ -66,35 +66,40 @@ _CELL_TAGS = re.compile(r"\{%-?\s*(tc|colspan|hm|vm|cellbg)\b")
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def plain_context(value: Any, depth: int = 0) -> bool:
-    """Whether `value` holds only text, numbers, lists and dicts (no RichText, InlineImage,
-    Subdoc, Listing or other objects that render themselves as Word XML)."""
-    if isinstance(value, _PLAIN) and type(value).__name__ not in ("Markup",):
+def plain_texts(value: Any) -> list[str] | None:
+    """Every text in `value` when it holds only text, numbers, lists and dicts; None when it
+    holds anything else (RichText, InlineImage, Subdoc, Listing or other objects that render
+    themselves as Word XML). One walk answers both questions the engine asks of a context."""
+    texts: list[str] = []
+    return texts if _collect(value, texts, 0) else None
+
+
+def _collect(value: Any, texts: list[str], depth: int) -> bool:
+    if isinstance(value, str):
+        if type(value).__name__ == "Markup":
+            return False
+        texts.append(value)
+        return True
+    if isinstance(value, _PLAIN):
         return True
     if depth > 20:
         return False
     if isinstance(value, dict):
-        return all(isinstance(k, str) and plain_context(v, depth + 1) for k, v in value.items())
+        return all(isinstance(k, str) and _collect(v, texts, depth + 1) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return all(plain_context(v, depth + 1) for v in value)
+        return all(_collect(v, texts, depth + 1) for v in value)
     return False
 
 
-def _texts(value: Any) -> Any:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _texts(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _texts(item)
+def plain_context(value: Any) -> bool:
+    """Whether `value` holds only text, numbers, lists and dicts (see `plain_texts`)."""
+    return plain_texts(value) is not None
 
 
-def _odd_values(context: dict[str, Any]) -> bool:
+def _odd_values(texts: list[str]) -> bool:
     """Whether a value holds a control character: docxtpl's listing and recovering steps then
     apply. Scanning the values is much cheaper than scanning the rendered XML."""
-    return _ODD_VALUE.search("".join(_texts(context))) is not None
+    return _ODD_VALUE.search("".join(texts)) is not None
 
 
 def _post_process(template: DocxTemplate, xml: str, listing: bool = True) -> str:
@@ -261,11 +266,16 @@ class FastDocx:
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def render(self, context: dict[str, Any], metadata: dict[str, Any]) -> bytes:
+    def render(
+        self, context: dict[str, Any], metadata: dict[str, Any], texts: list[str] | None = None
+    ) -> bytes:
         """The finished document; raises Unsupported when this template's first document shows
-        that the engine cannot make it (the caller then renders with docxtpl)."""
+        that the engine cannot make it (the caller then renders with docxtpl). `texts`: the
+        context's texts, when the caller has them already (`plain_texts`)."""
+        if texts is None:
+            texts = plain_texts(context) or []
         members = list(self._members)
-        odd = self._listing or _odd_values(context)
+        odd = self._listing or _odd_values(texts)
         members[self._slots["word/document.xml"]] = Member.deflate(
             "word/document.xml", self._document_xml(context, odd), ROW_LEVEL
         )
