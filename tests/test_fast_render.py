@@ -82,7 +82,11 @@ def same_document(made: bytes, expected: bytes, tmp_path: Any) -> None:
     (tmp_path / "docxtpl.docx").write_bytes(expected)
     assert read_embedded(tmp_path / "fast.docx") == read_embedded(tmp_path / "docxtpl.docx")
     with zipfile.ZipFile(io.BytesIO(made)) as a, zipfile.ZipFile(io.BytesIO(expected)) as b:
-        assert a.namelist() == b.namelist()
+        # The same parts; the engine lays the parts that never change out first (in their
+        # order), so only the order of the per-document parts differs.
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        assert a.namelist()[0] == "[Content_Types].xml"
+        assert len(set(a.namelist())) == len(a.namelist())
 
 
 @pytest.mark.parametrize("model", DOCX_FORMS, ids=lambda m: m.form_id)

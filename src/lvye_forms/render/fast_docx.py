@@ -36,7 +36,7 @@ from jinja2 import Environment, Template
 from lxml import etree
 
 from .embed import data_xml, embed_data, item_id, props_xml
-from .zipwrite import Member, write_zip
+from .zipwrite import Member, ZipSkeleton
 
 # Parts made per row are deflated quickly (about five times faster than zlib's default, for
 # a part a sixth larger); the parts shared by every row get the default once per template.
@@ -149,7 +149,11 @@ class FastDocx:
         self._parts = self._prepare_parts(document)
         self._properties = self._prepare_properties(document)
         self._data_names = self._attach_data(document)
-        self._members, self._slots = self._prepare_package(document)
+        members, self._slots = self._prepare_package(document)
+        # The parts that never change go first, laid out once; each document adds its own.
+        self._skeleton = ZipSkeleton([m for m in members if m is not None])
+        # Each per-row part's place among the per-row parts (their order in the template).
+        self._order = {name: n for n, name in enumerate(sorted(self._slots, key=self._slots.__getitem__))}
         # docxtpl's table and picture fix-up: decided by looking at the first document.
         self._tree: bool | None = True if _CELL_TAGS.search(self._plain_text) else None
 
@@ -274,26 +278,26 @@ class FastDocx:
         context's texts, when the caller has them already (`plain_texts`)."""
         if texts is None:
             texts = plain_texts(context) or []
-        members = list(self._members)
+        members: list[Member | None] = [None] * len(self._slots)
         odd = self._listing or _odd_values(texts)
-        members[self._slots["word/document.xml"]] = Member.deflate(
+        members[self._order["word/document.xml"]] = Member.deflate(
             "word/document.xml", self._document_xml(context, odd), ROW_LEVEL
         )
         for part in self._parts:
             xml = _post_process(self._docxtpl, part.template.render(context), odd)
-            members[self._slots[part.name]] = Member.deflate(
+            members[self._order[part.name]] = Member.deflate(
                 part.name, part.declaration + xml.encode("utf-8"), ROW_LEVEL
             )
         if self._properties:
-            members[self._slots[self._core_name]] = Member.deflate(
+            members[self._order[self._core_name]] = Member.deflate(
                 self._core_name, self._core_properties(context), ROW_LEVEL
             )
         item, props = self._data_names
-        members[self._slots[item]] = Member.deflate(item, data_xml(metadata), ROW_LEVEL)
-        members[self._slots[props]] = Member.deflate(
+        members[self._order[item]] = Member.deflate(item, data_xml(metadata), ROW_LEVEL)
+        members[self._order[props]] = Member.deflate(
             props, props_xml(item_id(metadata)), ROW_LEVEL
         )
-        return write_zip([m for m in members if m is not None])
+        return self._skeleton.write([m for m in members if m is not None])
 
     def _document_xml(self, context: dict[str, Any], odd: bool) -> bytes:
         body = _post_process(self._docxtpl, self._body.render(context), odd)

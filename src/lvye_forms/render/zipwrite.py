@@ -106,25 +106,46 @@ def _flags(name: bytes, text: str) -> int:
     return _UTF8_NAME if len(name) != len(text) else 0
 
 
-def write_zip(members: list[Member]) -> bytes:
-    """The zip file holding `members` in order. Raises ValueError past the plain-zip limits."""
-    if len(members) >= 0xFFFF:
-        raise ValueError("package too large for a plain zip")
-    body: list[bytes] = []
-    central: list[bytes] = []
-    offset = 0
-    pack_offset = _OFFSET.pack
-    for member in members:
+class ZipSkeleton:
+    """A package whose fixed parts are laid out once: they come first, their local records and
+    central-directory entries joined in advance, so a document only adds its own parts."""
+
+    def __init__(self, fixed: list[Member]) -> None:
+        central: list[bytes] = []
+        offset = 0
+        for member in fixed:
+            central += (member.central_fields, _OFFSET.pack(offset), member._encoded_name)
+            offset += len(member.local_record)
         if offset >= _LIMIT:
             raise ValueError("package too large for a plain zip")
-        record = member.local_record
-        central += (member.central_fields, pack_offset(offset), member._encoded_name)
-        body.append(record)
-        offset += len(record)
-    if offset >= _LIMIT:
-        raise ValueError("package too large for a plain zip")
-    directory = b"".join(central)
-    end = struct.pack(
-        "<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory), offset, 0
-    )
-    return b"".join(body) + directory + end
+        self._body = b"".join(member.local_record for member in fixed)
+        self._central = b"".join(central)
+        self._count = len(fixed)
+
+    def write(self, members: list[Member]) -> bytes:
+        """The zip file of the fixed parts followed by `members`, in order. Raises ValueError
+        past the plain-zip limits."""
+        count = self._count + len(members)
+        if count >= 0xFFFF:
+            raise ValueError("package too large for a plain zip")
+        body: list[bytes] = [self._body]
+        central: list[bytes] = [self._central]
+        offset = len(self._body)
+        for member in members:
+            record = member.local_record
+            central += (member.central_fields, _OFFSET.pack(offset), member._encoded_name)
+            body.append(record)
+            offset += len(record)
+            if offset >= _LIMIT:
+                raise ValueError("package too large for a plain zip")
+        directory = b"".join(central)
+        end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), offset, 0)
+        return b"".join(body) + directory + end
+
+
+_NO_FIXED_PARTS = ZipSkeleton([])
+
+
+def write_zip(members: list[Member]) -> bytes:
+    """The zip file holding `members` in order. Raises ValueError past the plain-zip limits."""
+    return _NO_FIXED_PARTS.write(members)
