@@ -50,3 +50,34 @@ def example_sheets(form_id: str, *, overrides: dict[str, Any] | None = None) -> 
 @pytest.fixture
 def today() -> dt.date:
     return TODAY
+
+
+@pytest.fixture(scope="module")
+def consent() -> bytes:
+    """One generated consent form (rendered once per module: rendering is the slow part)."""
+    from lvye_forms import api
+
+    model = get_form("case_consent")
+    record = model.model_validate(model.examples[0], context={"today": dt.date(2026, 1, 1)})
+    return api.render_record(record)
+
+
+def data_part_name(document: bytes) -> str:
+    """The zip member of a generated document that carries its data (our namespace)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from lvye_forms.render.embed import NAMESPACE
+
+    with zipfile.ZipFile(io.BytesIO(document)) as package:
+        for name in package.namelist():
+            if (
+                name.startswith("customXml/item")
+                and "Props" not in name
+                and etree.fromstring(package.read(name)).tag == f"{{{NAMESPACE}}}document"
+            ):
+                return name
+    raise AssertionError("no data part")
+

@@ -30,33 +30,15 @@ from lvye_forms.cli import main
 from lvye_forms.registry import get_form
 from lvye_forms.render.embed import NAMESPACE
 
+from .conftest import data_part_name
+
 AS_OF = dt.date(2024, 7, 15)
 CASE = "GA-2024-017"
 
 
-@pytest.fixture(scope="module")
-def consent() -> bytes:
-    """One generated consent form (rendered once: rendering is the slow part)."""
-    model = get_form("case_consent")
-    record = model.model_validate(model.examples[0], context={"today": dt.date(2026, 1, 1)})
-    return api.render_record(record)
-
-
-def _data_part(document: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(document)) as package:
-        for name in package.namelist():
-            if (
-                name.startswith("customXml/item")
-                and "Props" not in name
-                and etree.fromstring(package.read(name)).tag == f"{{{NAMESPACE}}}document"
-            ):
-                return name
-    raise AssertionError("no data part")
-
-
 def with_part(document: bytes, content: bytes) -> bytes:
     """`document` with its embedded-data part replaced by `content`."""
-    name = _data_part(document)
+    name = data_part_name(document)
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(document)) as old, zipfile.ZipFile(buffer, "w") as new:
         for item in old.infolist():

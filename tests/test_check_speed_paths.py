@@ -38,26 +38,9 @@ from lvye_forms.check.profile import ProfileError
 from lvye_forms.registry import get_form
 from lvye_forms.render.embed import NAMESPACE, read_embedded
 
+from .conftest import data_part_name
+
 CASE = "GA-2024-017"
-
-
-@pytest.fixture(scope="module")
-def consent() -> bytes:
-    model = get_form("case_consent")
-    record = model.model_validate(model.examples[0], context={"today": dt.date(2026, 1, 1)})
-    return api.render_record(record)
-
-
-def data_name(document: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(document)) as package:
-        for name in package.namelist():
-            if (
-                name.startswith("customXml/item")
-                and "Props" not in name
-                and NAMESPACE.encode() in package.read(name)[:4096]
-            ):
-                return name
-    raise AssertionError("no data part")
 
 
 def rezip(document: bytes, replace: dict[str, bytes] | None = None, **options) -> bytes:
@@ -132,7 +115,7 @@ def careful(path: Path, monkeypatch) -> tuple:
 
 
 def variants(consent: bytes) -> dict[str, bytes]:
-    name = data_name(consent)
+    name = data_part_name(consent)
     edited = {
         "generated": consent,
         "rewritten by zipfile": rezip(consent),
@@ -241,7 +224,7 @@ def test_a_pipe_is_handed_to_the_careful_path(tmp_path):
 
 
 def test_printable_is_only_claimed_where_no_surrogate_can_hide(tmp_path, consent):
-    name = data_name(consent)
+    name = data_part_name(consent)
     cases = {
         "plain": (consent, True),
         "escaped surrogate": (rezip(consent, {name: data_part(example(client_name="\udcb8"))}), False),
@@ -262,7 +245,7 @@ def test_printable_is_only_claimed_where_no_surrogate_can_hide(tmp_path, consent
 
 
 def small_archive(root: Path, consent: bytes) -> None:
-    name = data_name(consent)
+    name = data_part_name(consent)
     for n in range(4):
         folder = root / f"case-{n}"
         folder.mkdir()
@@ -408,7 +391,7 @@ def aged(path: Path, seconds: int = 60) -> None:
 
 
 def test_a_rescan_takes_unchanged_documents_from_the_last_scan(tmp_path, consent, monkeypatch):
-    name = data_name(consent)
+    name = data_part_name(consent)
     first, second = tmp_path / "a.docx", tmp_path / "b.docx"
     first.write_bytes(consent)
     second.write_bytes(rezip(consent, {name: data_part(example(case_id="GA-2024-050"))}))

@@ -194,10 +194,7 @@ def test_values_of_every_plain_type():
         signatures=[("负责社工", "")],
         fill_page=True,
     )
-    meta = {"form": "test", "schema_version": 1, "agency": "a", "generator": "g", "key": "k"}
-    meta["data"] = {}
-    old = render_table("某中心", "测试表", data, meta, prepared=False)
-    assert_same_workbook(old, render_table("某中心", "测试表", data, meta))
+    _assert_both_paths_agree(data, "test")
     assert fast_xlsx.fallback("test") == ""
 
 
@@ -229,7 +226,17 @@ def test_a_value_the_engine_cannot_write_goes_through_openpyxl_and_is_said(monke
     assert sheet is not None and any(c.is_date for row in sheet.iter_rows() for c in row)
 
 
-def test_an_engine_that_cannot_be_prepared_leaves_every_document_to_openpyxl(monkeypatch):
+def _assert_both_paths_agree(data: TableData, form: str) -> None:
+    """The table through openpyxl and through the prepared engine makes the same workbook."""
+    meta = {"form": form, "schema_version": 1, "agency": "a", "generator": "g", "key": "k"}
+    meta["data"] = {}
+    old = render_table("某中心", "测试表", data, meta, prepared=False)
+    assert_same_workbook(old, render_table("某中心", "测试表", data, meta))
+
+
+def _break_engine(monkeypatch: Any) -> None:
+    """A prepared engine that cannot be made (its style table fails)."""
+
     def broken() -> None:
         raise RuntimeError("no style table")
 
@@ -237,6 +244,10 @@ def test_an_engine_that_cannot_be_prepared_leaves_every_document_to_openpyxl(mon
     monkeypatch.setattr(fast_xlsx, "_broken", "")
     monkeypatch.setattr(fast_xlsx, "_reasons", {})
     monkeypatch.setattr(fast_xlsx, "FastXlsx", broken)
+
+
+def test_an_engine_that_cannot_be_prepared_leaves_every_document_to_openpyxl(monkeypatch):
+    _break_engine(monkeypatch)
     model = get_form("cash_journal")
     record = model.model_validate(model.examples[0])
     old, _ = both(record)
@@ -275,10 +286,7 @@ def test_any_text_and_numbers_make_the_same_workbook(rows, facts, notes, fill_pa
         signatures=[("负责社工", "")],
         fill_page=fill_page,
     )
-    meta = {"form": "prop", "schema_version": 1, "agency": "a", "generator": "g", "key": "k"}
-    meta["data"] = {}
-    old = render_table("某中心", "测试表", data, meta, prepared=False)
-    assert_same_workbook(old, render_table("某中心", "测试表", data, meta))
+    _assert_both_paths_agree(data, "prop")
 
 
 def test_a_run_whose_xlsx_documents_fell_back_names_openpyxl_once(monkeypatch, tmp_path, caplog):
@@ -286,13 +294,7 @@ def test_a_run_whose_xlsx_documents_fell_back_names_openpyxl_once(monkeypatch, t
 
     from lvye_forms import api
 
-    def broken() -> None:
-        raise RuntimeError("no style table")
-
-    monkeypatch.setattr(fast_xlsx, "_engine", None)
-    monkeypatch.setattr(fast_xlsx, "_broken", "")
-    monkeypatch.setattr(fast_xlsx, "_reasons", {})
-    monkeypatch.setattr(fast_xlsx, "FastXlsx", broken)
+    _break_engine(monkeypatch)
     data = tmp_path / "in.xlsx"
     api.write_input_workbook("cash_journal", data, example=True)
     with caplog.at_level(logging.WARNING, logger="lvye_forms.batch"):
