@@ -230,3 +230,20 @@ def test_a_merged_range_hides_its_other_cells_in_a_streamed_sheet(tmp_path):
         {"a": "x", "b": "y", "c": "z"},
         {"a": None, "b": "q", "c": "r"},
     ]
+
+
+def test_a_cells_own_extension_list_does_not_lose_its_value(tmp_path):
+    """Sheet-level parts we never read are dropped as they are parsed; a cell's own <extLst>
+    is part of its row and must not take the value before it with it."""
+    from .test_hostile_inputs import xlsx_bytes
+
+    raw_row = (
+        '<row r="3"><c r="A3"><v>42</v><extLst><ext uri="x"/></extLst></c>'
+        '<c r="B3" t="inlineStr"><is><t>kept</t></is></c></row>'
+    )
+    path = tmp_path / "ext.xlsx"
+    path.write_bytes(xlsx_bytes([["a", "b"], ["1", "2"]], sheet="S", raw_rows=raw_row))
+    with open_tables(path) as tables:
+        rows = [r.values for r in tables["S"].iter_rows()]
+    assert rows == [{"a": "1", "b": "2"}, {"a": 42, "b": "kept"}]
+    assert [r.values for r in read_tables(path)["S"].rows] == rows

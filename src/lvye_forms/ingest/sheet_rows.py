@@ -30,6 +30,15 @@ from ..limits import BoundedStream
 _NS = f"{{{SHEET_MAIN_NS}}}"
 ROW, CELL, VALUE = f"{_NS}row", f"{_NS}c", f"{_NS}v"
 INLINE, TEXT, RUN, MERGE = f"{_NS}is", f"{_NS}t", f"{_NS}r", f"{_NS}mergeCell"
+# Parts of a sheet no reader here needs, which a hand-made or hostile sheet can make large:
+# dropped as soon as lxml has read them, like each row, so they are never held.
+_UNREAD = tuple(
+    f"{_NS}{tag}"
+    for tag in (
+        "cols", "sheetViews", "dataValidations", "conditionalFormatting", "hyperlinks",
+        "extLst", "rowBreaks", "colBreaks", "customSheetViews",
+    )
+)  # fmt: skip
 
 XML_OPTIONS: dict[str, Any] = {
     "resolve_entities": False,
@@ -85,15 +94,18 @@ class SheetCells:
 
     def __iter__(self) -> Iterator[tuple[int, dict[int, Any]]]:
         """(row number, {column number: value}) for each row, non-empty values only."""
-        tags = (ROW, MERGE) if self._collect_merged else (ROW,)
+        tags = (ROW, MERGE, *_UNREAD) if self._collect_merged else (ROW, *_UNREAD)
         events = etree.iterparse(self.source, events=("end",), tag=tags, **XML_OPTIONS)
         for _event, element in events:
-            if element.tag == MERGE:
+            tag = element.tag
+            if tag == ROW:
+                yield self._row(element)
+            elif tag == MERGE:
                 bounds = _bounds(element.get("ref"))
                 if bounds is not None:
                     self.merged.append(bounds)
-            else:
-                yield self._row(element)
+            elif not _top_level(element):
+                continue  # e.g. a cell's own <extLst>: part of the row, read with it
             # Drop what is read, and the rows before it, so memory stays flat.
             element.clear()
             while element.getprevious() is not None:
@@ -160,6 +172,12 @@ class SheetCells:
         if kind == "d":
             return from_ISO8601(text)
         return text  # "str" (a formula's text result), "e" (#DIV/0!…), anything else as is
+
+
+def _top_level(element: Any) -> bool:
+    """Whether `element` is a child of the worksheet element itself."""
+    parent = element.getparent()
+    return parent is not None and parent.getparent() is None
 
 
 def _inline_text(node: Any) -> str:
