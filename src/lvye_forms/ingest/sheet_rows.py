@@ -8,7 +8,7 @@ the cell's style, booleans, error values, inline strings) and drops the row, so 
 any length is read in constant memory.
 
 Merged ranges are listed after the cells in the XML, so a reader that must know them before
-the first row (to blank the cells a range hides) gets them from `merged_ranges`, a cheap
+the first row (to blank the cells a range hides) gets them from `outline`, a cheap
 byte-level pass over the same part.
 """
 
@@ -29,7 +29,7 @@ from ..limits import BoundedStream
 
 _NS = f"{{{SHEET_MAIN_NS}}}"
 ROW, CELL, VALUE = f"{_NS}row", f"{_NS}c", f"{_NS}v"
-INLINE, TEXT, RUN, MERGE = f"{_NS}is", f"{_NS}t", f"{_NS}r", f"{_NS}mergeCell"
+INLINE, TEXT, RUN = f"{_NS}is", f"{_NS}t", f"{_NS}r"
 # Parts of a sheet no reader here needs, which a hand-made or hostile sheet can make large:
 # dropped as soon as lxml has read them, like each row, so they are never held.
 _UNREAD = tuple(
@@ -72,38 +72,28 @@ class CellStyles:
 
 class SheetCells:
     """The rows of one sheet part; iterate once. `cells` counts every `<c>` seen, empty or not
-    (for the size limit of a marked copy), and `merged` gets the ranges the part lists when
-    `collect_merged` is set."""
+    (for the size limit of a marked copy). The merged ranges come from `outline`."""
 
     def __init__(
         self,
         source: BoundedStream,
         strings: list[str],
         styles: CellStyles,
-        *,
-        collect_merged: bool = False,
     ) -> None:
         self.source = source
         self._strings = strings
         self._styles = styles
-        self._collect_merged = collect_merged
         self._columns: dict[str, int] = {}
         self.cells = 0
-        self.merged: list[tuple[int, int, int, int]] = []
         self.number = 0  # the row being read: where a damaged part is reported
 
     def __iter__(self) -> Iterator[tuple[int, dict[int, Any]]]:
         """(row number, {column number: value}) for each row, non-empty values only."""
-        tags = (ROW, MERGE, *_UNREAD) if self._collect_merged else (ROW, *_UNREAD)
+        tags = (ROW, *_UNREAD)
         events = etree.iterparse(self.source, events=("end",), tag=tags, **XML_OPTIONS)
         for _event, element in events:
-            tag = element.tag
-            if tag == ROW:
+            if element.tag == ROW:
                 yield self._row(element)
-            elif tag == MERGE:
-                bounds = _bounds(element.get("ref"))
-                if bounds is not None:
-                    self.merged.append(bounds)
             elif not _top_level(element):
                 continue  # e.g. a cell's own <extLst>: part of the row, read with it
             # Drop what is read, and the rows before it, so memory stays flat.

@@ -19,7 +19,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from .sheet_rows import MergedCells, SheetCells, outline
+from .sheet_rows import MergedCells
 from .tables import (
     XLSX_SUFFIXES,
     Budget,
@@ -27,15 +27,15 @@ from .tables import (
     Table,
     cell_styles,
     check_regular_file,
-    damaged,
     is_blank_row,
     open_input,
     opened_workbook,
     read_tables,
-    sheet_part,
+    sheet_cells,
+    sheet_outline,
+    sheet_values,
     source_row,
     take_header,
-    unescaped,
 )
 
 Rows = Generator[tuple[int, dict[int, Any]], None, None]
@@ -59,11 +59,7 @@ class StreamedSheet(Table):
         super().__init__(name=str(sheet.title), headers=[])
         self._book = book
         self._sheet = sheet
-        with sheet_part(book.workbook, sheet) as source:
-            try:
-                shape = outline(source)
-            except Exception as exc:  # the size limit, a damaged deflate stream
-                raise damaged(self.name, 0, exc) from exc
+        shape = sheet_outline(book.workbook, sheet)
         self._merged = shape.merged
         self._estimate = max(shape.rows - 1, 0)  # less the header row
         self._labelled: list[tuple[int, str]] = []
@@ -105,25 +101,11 @@ class StreamedSheet(Table):
                 yield source_row(self.name, self._labelled, number, values)
 
     def _read(self) -> Rows:
-        """(row number, values) of the sheet's non-empty rows, as openpyxl's scan gives them:
-        escapes undone, the cells a merged range hides blanked, every value counted."""
-        book, title = self._book, self.name
-        cells = SheetCells(
-            sheet_part(book.workbook, self._sheet), self._sheet._shared_strings, book.styles
-        )
-        merged = MergedCells(self._merged)
-        try:
-            with cells.source:
-                for number, values in cells:
-                    if not values:
-                        continue
-                    unescaped(values, number, {})
-                    if merged:
-                        book.cells.spend(merged.blank(number, values), title, number)
-                    book.cells.spend(len(values), title, number)
-                    yield number, values
-        except Exception as exc:  # lxml, int(), a missing shared string: all damage
-            raise damaged(title, cells.number, exc) from exc
+        """(row number, values) of the sheet's non-empty rows, as the whole-sheet scan reads
+        them (`tables.sheet_values`)."""
+        book = self._book
+        cells = sheet_cells(book.workbook, self._sheet, book.styles)
+        yield from sheet_values(cells, self.name, MergedCells(self._merged), book.cells)
 
 
 @contextmanager

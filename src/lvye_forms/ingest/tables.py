@@ -11,7 +11,6 @@ only the cells a sheet really holds are read, however large its declared dimensi
 
 from __future__ import annotations
 
-import bisect
 import re
 import warnings
 import zipfile
@@ -28,7 +27,15 @@ from .. import limits
 from ..errors import Code
 from ..i18n import t
 from ..limits import BoundedStream, PackageRefused
-from .sheet_rows import XML_OPTIONS, CellStyles, OutsideGrid, SheetCells
+from .sheet_rows import (
+    XML_OPTIONS,
+    CellStyles,
+    MergedCells,
+    OutsideGrid,
+    SheetCells,
+    SheetOutline,
+    outline,
+)
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}  # read by csv_input
@@ -214,8 +221,6 @@ def _xlsx_limit(name: str) -> int | None:
     return None
 
 
-
-
 class _RawStringsReader(ExcelReader):
     """openpyxl's reader, with the shared strings read raw (escapes kept) and size-bounded.
 
@@ -233,9 +238,7 @@ class _RawStringsReader(ExcelReader):
         si, text_tag, run_tag = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
         strings: list[str] = []
         with BoundedStream(self.archive.open(name), limits.MAX_SHEET_BYTES, what) as source:
-            for _event, element in etree.iterparse(
-                source, events=("end",), tag=si, **XML_OPTIONS
-            ):
+            for _event, element in etree.iterparse(source, events=("end",), tag=si, **XML_OPTIONS):
                 parts = [child.text or "" for child in element if child.tag == text_tag]
                 for run in element.iterchildren(run_tag):
                     parts += [child.text or "" for child in run if child.tag == text_tag]
@@ -344,43 +347,54 @@ def unescaped(values: dict[int, Any], number: int, escaped: dict[tuple[int, int]
             escaped[(number, column)] = text
 
 
-def _scan_sheet(workbook: Any, sheet: Any, budget: Budget) -> SheetScan:
-    title = str(sheet.title)
-    scan = SheetScan(title=title, rows={}, merged=[])
-    cells = SheetCells(
-        sheet_part(workbook, sheet),
-        sheet._shared_strings,
-        cell_styles(workbook),
-        collect_merged=True,
-    )
+def sheet_outline(workbook: Any, sheet: Any) -> SheetOutline:
+    """The sheet's merged ranges and row count, from a byte-level pass over its part."""
+    with sheet_part(workbook, sheet) as source:
+        try:
+            return outline(source)
+        except Exception as exc:  # the size limit, a damaged deflate stream
+            raise damaged(str(sheet.title), 0, exc) from exc
+
+
+def sheet_cells(workbook: Any, sheet: Any, styles: CellStyles) -> SheetCells:
+    return SheetCells(sheet_part(workbook, sheet), sheet._shared_strings, styles)
+
+
+def sheet_values(
+    cells: SheetCells,
+    title: str,
+    merged: MergedCells,
+    budget: Budget,
+    escaped: dict[tuple[int, int], str] | None = None,
+) -> Iterator[tuple[int, dict[int, Any]]]:
+    """(row number, {column: value}) of a sheet's non-empty rows, as the whole-sheet scan and
+    the stream both read them: escapes undone (the cells that had any noted in `escaped`),
+    every value counted against `budget`, the cells a merged range hides blanked."""
     try:
         with cells.source:
             for number, values in cells:
-                if values:
-                    unescaped(values, number, scan.escaped)
-                    budget.spend(len(values), title, number)
-                    scan.rows.setdefault(number, {}).update(values)
+                if not values:
+                    continue
+                unescaped(values, number, {} if escaped is None else escaped)
+                budget.spend(len(values), title, number)
+                if merged:
+                    budget.spend(merged.blank(number, values), title, number)
+                yield number, values
     except Exception as exc:  # lxml, int(), a shared string that is not there: all damage
         raise damaged(title, cells.number, exc) from exc
+
+
+def _scan_sheet(workbook: Any, sheet: Any, budget: Budget) -> SheetScan:
+    title = str(sheet.title)
+    shape = sheet_outline(workbook, sheet)
+    scan = SheetScan(title=title, rows={}, merged=shape.merged)
+    cells = sheet_cells(workbook, sheet, cell_styles(workbook))
+    for number, values in sheet_values(
+        cells, title, MergedCells(shape.merged), budget, scan.escaped
+    ):
+        scan.rows.setdefault(number, {}).update(values)
     scan.cells = cells.cells
-    scan.merged = cells.merged
-    _blank_merged(scan, budget)
     return scan
-
-
-def _blank_merged(scan: SheetScan, budget: Budget) -> None:
-    """A merged range's value is its top-left cell's: drop any value the others still carry."""
-    if not scan.merged or not scan.rows:
-        return
-    numbers = sorted(scan.rows)
-    for min_col, min_row, max_col, max_row in scan.merged:
-        start = bisect.bisect_left(numbers, min_row)
-        for number in numbers[start : bisect.bisect_right(numbers, max_row)]:
-            budget.spend(1, scan.title, number)
-            values = scan.rows[number]
-            for column in [c for c in values if min_col <= c <= max_col]:
-                if (number, column) != (min_row, min_col):
-                    del values[column]
 
 
 def scan_xlsx(stream: IO[bytes]) -> list[SheetScan]:
@@ -404,8 +418,7 @@ def tables_from_scans(scans: list[SheetScan]) -> dict[str, Table]:
     them (the scan is left without rows), so a large sheet is never held twice."""
     budget = Budget()
     return {
-        scan.title: _table_from_rows(scan.title, _handed_over(scan.rows), budget)
-        for scan in scans
+        scan.title: _table_from_rows(scan.title, _handed_over(scan.rows), budget) for scan in scans
     }
 
 
