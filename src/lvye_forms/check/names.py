@@ -275,6 +275,7 @@ def _type_name(klass: type) -> str:
 
 
 @cache
+@cache
 def _helper_keys() -> dict[str, tuple[str, ...]]:
     """The keys of the items months_between and years_between return (read from the engine)."""
     from . import engine  # the engine imports the profile loader: import it only when used
@@ -551,14 +552,7 @@ class _Checker:
             return self.fact(node, simple)
         if name == "linked":
             return self.linked(node, simple)
-        if name in (
-            "months_between",
-            "years_between",
-            "half_years_between",
-            "quarters_between",
-            "years_after",
-            "absent_runs",
-        ):
+        if name in _helper_keys():
             return _List(_Keys(_helper_keys()[name], f"{name}(…) 的每一项"))
         if name == "add_months":
             return _Value((dt.date,), "add_months(…) 的结果")

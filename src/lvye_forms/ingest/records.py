@@ -115,16 +115,15 @@ class FormReader:
                 self.problem(Code.MISSING_SHEET, sheet=self.spec.sheet_name, text=missing)
             )
             return
+        parts = list(self._part_tables(tables))
         found = self._missing_columns(main, self.spec.columns)
         found += self._odd_columns(main, self.spec.columns)
-        part_rows = {
-            part.name: list(table.iter_rows()) for part, table in self._part_tables(tables)
-        }
-        for part, table in self._part_tables(tables):
+        for part, table in parts:
             found += self._odd_columns(table, (self.spec.key, *part.fields))
         problems += found
         if any(p.column == self.spec.key.label for p in found):
-            return
+            return  # no document can be told from another: no list sheet is read either
+        part_rows = {part.name: list(table.iter_rows()) for part, table in parts}
         key_label = self.spec.key.label
         by_key: dict[str, dict[str, list[SourceRow]]] = {}
         for name, rows in part_rows.items():

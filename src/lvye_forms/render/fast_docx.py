@@ -91,11 +91,6 @@ def _collect(value: Any, texts: list[str], depth: int) -> bool:
     return False
 
 
-def plain_context(value: Any) -> bool:
-    """Whether `value` holds only text, numbers, lists and dicts (see `plain_texts`)."""
-    return plain_texts(value) is not None
-
-
 def _odd_values(texts: list[str]) -> bool:
     """Whether a value holds a control character: docxtpl's listing and recovering steps then
     apply. Scanning the values is much cheaper than scanning the rendered XML."""
