@@ -81,3 +81,36 @@ def data_part_name(document: bytes) -> str:
                 return name
     raise AssertionError("no data part")
 
+
+# --- forms as models: examples, changed copies, validation errors ---------------------------
+
+
+def validate_form(form_id: str, data: dict[str, Any]) -> Any:
+    """`data` validated by the form's model, as of TODAY."""
+    return get_form(form_id).model_validate(data, context={"today": TODAY})
+
+
+def form_example(form_id: str, n: int = 0, **changes: Any) -> dict[str, Any]:
+    """The form's example n, with fields changed."""
+    return {**get_form(form_id).examples[n], **changes}
+
+
+def example_with_row(
+    form_id: str, part: str, index: int, n: int = 0, **changes: Any
+) -> dict[str, Any]:
+    """Example n with row `index` of list part `part` changed."""
+    data = form_example(form_id, n)
+    rows = [dict(row) for row in data[part]]
+    rows[index].update(changes)
+    return {**data, part: rows}
+
+
+def validation_errors(form_id: str, data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """(location, error type) of every error `data` gives, in the model's order; fails the
+    test when `data` validates."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        validate_form(form_id, data)
+    return [(tuple(e["loc"]), e["type"]) for e in caught.value.errors()]
+

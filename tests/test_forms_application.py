@@ -5,28 +5,13 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from docx import Document
-from pydantic import ValidationError
 
 from lvye_forms import api
-from lvye_forms.registry import get_form
 
-from .conftest import TODAY
-
-
-def validate(form_id: str, data: dict):
-    return get_form(form_id).model_validate(data, context={"today": TODAY})
-
-
-def example(form_id: str, n: int = 0, **changes) -> dict:
-    return {**get_form(form_id).examples[n], **changes}
-
-
-def errors_of(form_id: str, data: dict) -> list[tuple[tuple, str]]:
-    with pytest.raises(ValidationError) as caught:
-        validate(form_id, data)
-    return [(tuple(e["loc"]), e["type"]) for e in caught.value.errors()]
+from .conftest import form_example as example
+from .conftest import validate_form as validate
+from .conftest import validation_errors as errors_of
 
 
 def document_text(form_id: str, n: int = 0) -> tuple[list[str], list[str]]:

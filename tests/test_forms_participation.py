@@ -14,32 +14,16 @@ from pydantic import ValidationError
 from lvye_forms import api
 from lvye_forms.registry import get_form
 
-from .conftest import TODAY
+from .conftest import example_with_row as with_row
+from .conftest import form_example as example
+from .conftest import validate_form as validate
+from .conftest import validation_errors
 
-CONTEXT = {"today": TODAY}
 NBSP = "\u00a0"
 
 
-def validate(form_id: str, data: dict):
-    return get_form(form_id).model_validate(data, context=CONTEXT)
-
-
-def example(form_id: str, n: int = 0, **changes) -> dict:
-    return {**get_form(form_id).examples[n], **changes}
-
-
-def with_part(form_id: str, n: int, part: str, index: int, **changes) -> dict:
-    """Example n with row `index` of list part `part` changed."""
-    data = example(form_id, n)
-    rows = [dict(row) for row in data[part]]
-    rows[index].update(changes)
-    return {**data, part: rows}
-
-
 def errors_of(form_id: str, data: dict) -> list[tuple[tuple, str]]:
-    with pytest.raises(ValidationError) as caught:
-        validate(form_id, data)
-    return sorted((tuple(e["loc"]), e["type"]) for e in caught.value.errors())
+    return sorted(validation_errors(form_id, data))
 
 
 # --- documents: the values where they belong ------------------------------------------------
@@ -232,12 +216,12 @@ BROKEN = [
     # 001 第八条 三2: 没有行为能力的申请人，须得到家长／监护人签署或口头同意 (a minor counts).
     (
         "activity_registration",
-        with_part("activity_registration", 1, "applicants", 0, guardian_name=""),
+        with_row("activity_registration", "applicants", 0, 1, guardian_name=""),
         [(("applicants", 0, "guardian_name"), C)],
     ),
     (
         "activity_registration",
-        with_part("activity_registration", 0, "applicants", 0, lacks_capacity="是"),
+        with_row("activity_registration", "applicants", 0, 0, lacks_capacity="是"),
         [
             (("applicants", 0, "guardian_consent"), C),
             (("applicants", 0, "guardian_name"), C),
@@ -246,18 +230,18 @@ BROKEN = [
     ),
     (
         "activity_registration",
-        with_part("activity_registration", 0, "applicants", 2, route="自行申请"),
+        with_row("activity_registration", "applicants", 2, 0, route="自行申请"),
         [(("applicants", 2, "route"), C)],
     ),
     # 001 第八条 四3: 特别情况…按申请人的实际情况及需要性作出安排.
     (
         "activity_registration",
-        with_part("activity_registration", 0, "applicants", 1, note=""),
+        with_row("activity_registration", "applicants", 1, 0, note=""),
         [(("applicants", 1, "note"), C)],
     ),
     (
         "activity_registration",
-        with_part("activity_registration", 0, "applicants", 0, age="130"),
+        with_row("activity_registration", "applicants", 0, 0, age="130"),
         [(("applicants", 0, "age"), INVALID)],
     ),
     (
@@ -306,7 +290,7 @@ BROKEN = [
     # 003 六(二)1: 活动参与者签到.
     (
         "activity_signin",
-        with_part("activity_signin", 0, "participants", 1, time_in="八点五十"),
+        with_row("activity_signin", "participants", 1, 0, time_in="八点五十"),
         [(("participants", 1, "time_in"), INVALID)],
     ),
     (
@@ -317,12 +301,12 @@ BROKEN = [
     # The attendance sheet's excused sessions.
     (
         "group_attendance",
-        with_part("group_attendance", 0, "members", 1, excused="2、3"),
+        with_row("group_attendance", "members", 1, 0, excused="2、3"),
         [(("members", 1, "excused"), INVALID)],
     ),
     (
         "group_attendance",
-        with_part("group_attendance", 0, "members", 1, excused="3、6"),
+        with_row("group_attendance", "members", 1, 0, excused="3、6"),
         [(("members", 1, "excused"), C)],
     ),
 ]
@@ -366,13 +350,13 @@ def test_rule_messages_say_why():
         validate("group_exit_notice", example("group_exit_notice", 0, absent_sessions="2、4"))
     assert "第 2、4 节不是连续两节或以上的缺席" in caught.value.errors()[0]["msg"]
     with pytest.raises(ValidationError) as caught:
-        validate("group_attendance", with_part("group_attendance", 0, "members", 1, excused="2、3"))
+        validate("group_attendance", with_row("group_attendance", "members", 1, 0, excused="2、3"))
     assert "第 2 节同时填在出席节次和请假节次中" in caught.value.errors()[0]["msg"]
 
 
 def test_a_member_absent_from_every_session_leaves_attended_empty():
     record = validate(
-        "group_attendance", with_part("group_attendance", 0, "members", 4, attended="", note="")
+        "group_attendance", with_row("group_attendance", "members", 4, 0, attended="", note="")
     )
     assert record.members[4].attended == []
     assert record.members[1].excused == [3]

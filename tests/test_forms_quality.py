@@ -14,7 +14,11 @@ from pydantic import ValidationError
 from lvye_forms import api
 from lvye_forms.registry import get_form
 
-from .conftest import TODAY, write_workbook
+from .conftest import example_with_row as with_row
+from .conftest import form_example as example
+from .conftest import validate_form as validate
+from .conftest import validation_errors as errors_of
+from .conftest import write_workbook
 
 QUALITY_FORMS = (
     "staff_appraisal",
@@ -24,28 +28,6 @@ QUALITY_FORMS = (
     "feedback_register",
     "crisis_report",
 )
-
-
-def validate(form_id: str, data: dict):
-    return get_form(form_id).model_validate(data, context={"today": TODAY})
-
-
-def example(form_id: str, n: int = 0, **changes) -> dict:
-    return {**get_form(form_id).examples[n], **changes}
-
-
-def with_row(form_id: str, part: str, index: int, n: int = 0, **changes) -> dict:
-    """Example n with row `index` of list part `part` changed."""
-    data = example(form_id, n)
-    rows = [dict(row) for row in data[part]]
-    rows[index].update(changes)
-    return {**data, part: rows}
-
-
-def errors_of(form_id: str, data: dict) -> list[tuple[tuple, str]]:
-    with pytest.raises(ValidationError) as caught:
-        validate(form_id, data)
-    return [(tuple(e["loc"]), e["type"]) for e in caught.value.errors()]
 
 
 def message_of(form_id: str, data: dict, loc: tuple) -> str:
